@@ -1,0 +1,201 @@
+"""Measure Pathways pages against a bare Flask endpoint, both under gunicorn (2 workers)
+in the same run, and print each page's throughput as a ratio of the bare endpoint's.
+
+    make bench                      # or: .venv/bin/python -m bench.run --help
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(target: str, port: int, env: dict, workers: int = 2) -> subprocess.Popen:
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    proc = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
+                             "warning", target], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"gunicorn for {target} did not start")
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """Sign in through the real form; return the Cookie header for the session."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/login")
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
+    conn.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+        "Origin": f"http://127.0.0.1:{port}"})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 302:
+        raise RuntimeError(f"bench sign-in failed ({response.status})")
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
+def load_wrk(url: str, seconds: int, connections: int, headers: dict) -> dict:
+    script = str(Path(__file__).parent / "wrk_report.lua")
+    args = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", script]
+    for k, v in headers.items():
+        args += ["-H", f"{k}: {v}"]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def ms(label):
+        return float(re.search(rf"PCTL {label} ([\d.]+)", out).group(1))
+
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "p50_ms": ms("50"), "p95_ms": ms("95"), "p99_ms": ms("99"),
+            "errors": int(non2xx.group(1)) if non2xx else 0, "tool": "wrk"}
+
+
+def load_python(url: str, seconds: int, connections: int, headers: dict) -> dict:
+    """Fallback when wrk is missing: keep-alive connections in threads (the client costs
+    CPU too, so ratios are lower than with wrk)."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port)
+        mine = []
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - start) * 1000)
+            if response.status >= 400:
+                errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100)
+    return {"rps": len(latencies) / seconds, "p50_ms": q[49], "p95_ms": q[94], "p99_ms": q[98],
+            "errors": errors[0], "tool": "python"}
+
+
+def page_size(port: int, path: str, headers: dict) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path} answered {response.status}")
+    return len(body)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--scale", type=int, default=1,
+                        help="data size factor passed to each part's generator")
+    parser.add_argument("--only", help="run only scenarios whose name contains this")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import BENCH_PASSWORD, generate
+    from bench.scenarios import SCENARIOS
+
+    load = load_wrk if shutil.which("wrk") else load_python
+    if load is load_python:
+        print("wrk not found (apt-get install wrk gives steadier figures); using the Python client")
+    workdir = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
+    db_url = f"sqlite:///{workdir}/bench.db"
+    env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="bench-" + "k" * 40,
+               PATHWAYS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
+    os.environ.update(DATABASE_URL=db_url)
+
+    from models.base import init_db
+    from models.schema import upgrade
+    database = init_db(db_url)
+    with database.connection_context():
+        upgrade(database)
+    started = time.perf_counter()
+    generate(args.scale)
+    print(f"generated data in {time.perf_counter() - started:.1f}s at scale {args.scale}")
+    database.close()
+
+    app_port, bare_port = free_port(), free_port()
+    procs = [start_gunicorn("app:create_app()", app_port, env),
+             start_gunicorn("bench.bare_app:app", bare_port, env)]
+    try:
+        cookies = {}
+        results = []
+        bare = load(f"http://127.0.0.1:{bare_port}/bare", args.seconds, args.connections, {})
+        results.append({"name": "bare Flask", "path": "/bare", **bare, "ratio": 1.0,
+                        "bytes": page_size(bare_port, "/bare", {})})
+        for name, path, role in SCENARIOS:
+            if args.only and args.only not in name:
+                continue
+            headers = {}
+            if role:
+                if role not in cookies:
+                    cookies[role] = sign_in(app_port, f"{role}@bench.example", BENCH_PASSWORD)
+                headers["Cookie"] = cookies[role]
+            size = page_size(app_port, path, headers)
+            figures = load(f"http://127.0.0.1:{app_port}{path}", args.seconds, args.connections,
+                           headers)
+            results.append({"name": name, "path": path, **figures, "bytes": size,
+                            "ratio": figures["rps"] / bare["rps"]})
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\n{'page':<32}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'KB':>8}{'vs bare':>9}")
+    for r in results:
+        print(f"{r['name']:<32}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
+              f"{r['bytes'] / 1024:>8.1f}{r['ratio']:>8.0%}"
+              + (f"  ({r['errors']} errors)" if r["errors"] else ""))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps({"connections": args.connections, "seconds": args.seconds,
+                               "scale": args.scale, "results": results}, indent=2))
+    print(f"\nsaved {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Form field types and validators shared by several parts."""
+from __future__ import annotations
+
+from wtforms import IntegerField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as NHS.UK checkboxes (rendered by the field macro)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        # WTForms' own message repeats the submitted value; ours does not echo input.
+        try:
+            super().pre_validate(form)
+        except ValueError:
+            raise ValidationError(f"Choose {self.label.text.lower()} from the list") from None
+
+
+class NoControlCharacters:
+    """Refuse text with control characters other than tab and line breaks."""
+
+    def __init__(self, message: str | None = None):
+        self.message = message
+
+    def __call__(self, form, field):
+        value = field.data or ""
+        if not isinstance(value, str):
+            return
+        if any((ord(c) < 32 and c not in "\t\r\n") or 0x7F <= ord(c) <= 0x9F for c in value):
+            raise ValidationError(self.message or
+                                  f"{field.label.text} must not contain control characters")
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose error for non-numbers is ours (WTForms' is terse)."""
+
+    def __init__(self, label=None, validators=None, invalid_message="Enter a whole number",
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_message) from None

@@ -1,0 +1,62 @@
+"""Template filters for dates, times and numbers, shown the way UK staff read them."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def local_time(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored UTC instant as Europe/London wall-clock time."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(LONDON)
+
+
+def format_datetime(value) -> str:
+    """A stored UTC instant, e.g. '3 Mar 2026, 14:05'."""
+    local = local_time(value)
+    return "" if local is None else f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def format_date(value) -> str:
+    """A date, e.g. '3 March 2026'."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_short_date(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {value:%b %Y}"
+
+
+def format_time(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value[:5]
+    return f"{value:%H:%M}"
+
+
+def line_breaks(value) -> Markup:
+    """Plain text shown with its line breaks, every character escaped."""
+    text = escape("" if value is None else value)
+    return Markup(str(text).replace("\r\n", "\n").replace("\n", Markup("<br>\n")))
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters.update(
+        datetime=format_datetime, date=format_date, short_date=format_short_date,
+        time=format_time, line_breaks=line_breaks,
+    )

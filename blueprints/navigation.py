@@ -1,0 +1,47 @@
+"""The header navigation: which parts each role sees. Each part adds its own entry here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request, url_for
+
+from .access import access_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    blueprint: str
+
+
+# In display order. An entry is shown to the roles its view allows (see access.py), so the
+# menu can never offer a page that would answer 403.
+NAV_ITEMS = [
+    NavItem("Home", "dashboard.index", "dashboard"),
+    NavItem("People", "cases.index", "cases"),
+    NavItem("Services", "directory.index", "directory"),
+    NavItem("Letters", "letters.index", "letters"),
+    NavItem("Pathways", "pathways.index", "pathways"),
+    NavItem("Housing", "pathways.board", "pathways_housing"),
+    NavItem("Library", "library.index", "library"),
+    NavItem("Reports", "dashboard.reports", "dashboard_reports"),
+    NavItem("Users and teams", "admin.users", "admin"),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    """The menu entries `user` may open, with the current one marked."""
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if item.endpoint not in current_app.view_functions:
+            continue  # that part is not installed
+        access = access_of(item.endpoint)
+        if access is None or (not access.public and user.role not in access.roles):
+            continue
+        current = request.endpoint == item.endpoint or (
+            request.blueprint == item.blueprint and item.endpoint.endswith(".index"))
+        items.append({"label": item.label, "href": url_for(item.endpoint), "current": current})
+    return items

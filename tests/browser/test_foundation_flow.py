@@ -1,0 +1,55 @@
+"""A practitioner signs in, sees the home page and signs out, in a real browser."""
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import PASSWORD
+
+
+def test_practitioner_signs_in_sees_home_and_signs_out(page, users):
+    page.goto("/")
+    assert page.url.endswith("/login?next=/")
+    check_accessibility(page, "login")
+    screenshot(page, "foundation-login")
+
+    sign_in(page, users["practitioner"].email, PASSWORD)
+    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Practitioner"
+    assert "Team A" in page.locator("header").inner_text()
+    check_accessibility(page, "home")
+    screenshot(page, "foundation-home")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("networkidle")
+    assert "/login" in page.url
+    assert "You have signed out" in page.content()
+    page.goto("/")
+    assert "/login" in page.url
+    assert page.console_errors == []
+
+
+def test_login_errors_are_summarised_and_linked(page, users):
+    page.goto("/login")
+    page.get_by_label("Email address").fill(users["practitioner"].email)
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".nhsuk-error-summary")
+    assert "Enter a correct email address and password" in summary.inner_text()
+    check_accessibility(page, "login-error")
+    screenshot(page, "foundation-login-error")
+    page.goto("/login")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(".nhsuk-error-summary a[href='#email']").click()
+    assert page.evaluate("document.activeElement.id") == "email"
+
+
+def test_admin_live_search_updates_without_reload(page, users):
+    sign_in(page, users["admin"].email, PASSWORD)
+    page.goto("/admin/users")
+    marker = page.evaluate("window.__marker = Math.random()")
+    page.get_by_label("Find a user by name or email").fill("Trainer")
+    results = page.locator("#user-results")
+    expect(results).not_to_contain_text("Manager A")  # (our CSP forbids string predicates)
+    expect(results).to_contain_text("Trainer A")
+    assert "q=Trainer" in page.url  # bookmarkable
+    assert page.evaluate("window.__marker") == marker  # same document: no reload
+    check_accessibility(page, "admin-users")
+    screenshot(page, "foundation-admin-users")

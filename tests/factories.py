@@ -1,0 +1,32 @@
+"""Small builders for test data. Every test makes what it needs; nothing is shared."""
+from __future__ import annotations
+
+import itertools
+
+from argon2 import PasswordHasher
+from models.accounts import Membership, Team, User
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+# Cheap parameters, like the tests' app config; a hash carries its own parameters, so the
+# app verifies it whatever its own settings.
+_hasher = PasswordHasher(time_cost=1, memory_cost=1024)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def make_team(name: str | None = None, site_type: str = "magistrates_court") -> Team:
+    return Team.create(name=name or f"Team {next(_counter)}", site_type=site_type)
+
+
+def make_user(role: str = "practitioner", teams=(), *, name: str | None = None,
+              email: str | None = None, password: str = PASSWORD, active: bool = True) -> User:
+    n = next(_counter)
+    user = User.create(name=name or f"{role.title()} {n}",
+                       email=(email or f"{role}{n}@pathways.example").lower(), role=role,
+                       password_hash=hash_password(password), active=active)
+    for team in teams:
+        Membership.create(user=user, team=team)
+    return user

@@ -1,0 +1,130 @@
+"""Full-text search with one API on SQLite (FTS5) and PostgreSQL (tsvector).
+
+    NOTE_TEXT = FullText("case_note", ["body"])
+    # in a migration:   for sql in NOTE_TEXT.create_sql(database): migrator.sql(sql)
+    # in a query:       CaseNote.select().where(NOTE_TEXT.matches(CaseNote.id, q))
+    #                   .order_by(NOTE_TEXT.rank(CaseNote.id, q))
+
+Both sides tokenise the same way (lower-cased words, no stemming; SQLite also folds
+accents) and every typed word must match as a prefix ("mar" finds "Maria"), so a search
+finds the same rows on both databases. Highlighting is done in Python (`highlight`), so it
+looks the same on both too.
+"""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+from peewee import SQL, Expression, NodeList, PostgresqlDatabase, fn
+
+from .base import db
+
+MAX_TERMS = 8
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def terms(q: str | None) -> list[str]:
+    """The words of a search box entry: letters and digits only (no query syntax gets
+    through), lower-cased, at most MAX_TERMS of at most 40 characters."""
+    words = [w.lower()[:40] for w in _WORD.findall(q or "") if w.strip("_")]
+    return [w.strip("_") for w in words if w.strip("_")][:MAX_TERMS]
+
+
+class FullText:
+    """A full-text index over some text columns of one table (keyed by integer `id`)."""
+
+    def __init__(self, table: str, columns: list[str]):
+        self.table = table
+        self.columns = list(columns)
+        self.fts = f"{table}_fts"
+
+    # -- schema -------------------------------------------------------------------------
+    def _document(self, prefix: str = "") -> str:
+        parts = [f"coalesce({prefix}{c}, '')" for c in self.columns]
+        joined = " || ' ' || ".join(parts)
+        return f"to_tsvector('simple', {joined})"
+
+    def create_sql(self, database) -> list[str]:
+        """Statements that create the index (and keep it in step with the table)."""
+        if isinstance(database, PostgresqlDatabase):
+            return [f"CREATE INDEX {self.table}_fulltext ON {self.table} "
+                    f"USING GIN ({self._document()})"]
+        cols = ", ".join(self.columns)
+        new = ", ".join(f"new.{c}" for c in self.columns)
+        old = ", ".join(f"old.{c}" for c in self.columns)
+        return [
+            f"CREATE VIRTUAL TABLE {self.fts} USING fts5({cols}, content='{self.table}', "
+            f"content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+            f"CREATE TRIGGER {self.fts}_ai AFTER INSERT ON {self.table} BEGIN "
+            f"INSERT INTO {self.fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+            f"CREATE TRIGGER {self.fts}_ad AFTER DELETE ON {self.table} BEGIN "
+            f"INSERT INTO {self.fts}({self.fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
+            f"CREATE TRIGGER {self.fts}_au AFTER UPDATE ON {self.table} BEGIN "
+            f"INSERT INTO {self.fts}({self.fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+            f"INSERT INTO {self.fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+            f"INSERT INTO {self.fts}({self.fts}) VALUES ('rebuild')",
+        ]
+
+    def drop_sql(self, database) -> list[str]:
+        if isinstance(database, PostgresqlDatabase):
+            return [f"DROP INDEX IF EXISTS {self.table}_fulltext"]
+        return [f"DROP TRIGGER IF EXISTS {self.fts}_{t}" for t in ("ai", "ad", "au")] + [
+            f"DROP TABLE IF EXISTS {self.fts}"]
+
+    # -- queries ------------------------------------------------------------------------
+    def _sqlite_query(self, words: list[str]) -> str:
+        return " ".join(f'"{w}"*' for w in words)
+
+    def _pg_query(self, words: list[str]) -> str:
+        return " & ".join(f"{w}:*" for w in words)
+
+    def _pg_document(self, model):
+        """The same expression the GIN index was built on, so PostgreSQL uses the index."""
+        fields = [model._meta.columns[c] for c in self.columns]
+        text = fn.COALESCE(fields[0], "")
+        for field in fields[1:]:
+            text = text.concat(" ").concat(fn.COALESCE(field, ""))
+        return fn.to_tsvector(SQL("'simple'"), text)
+
+    def matches(self, id_field, q: str):
+        """A WHERE condition: rows whose text matches every word of `q` (none if `q` has
+        no words)."""
+        words = terms(q)
+        if not words:
+            return SQL("1 = 0")
+        if isinstance(db.obj, PostgresqlDatabase):
+            query = fn.to_tsquery(SQL("'simple'"), self._pg_query(words))
+            return Expression(self._pg_document(id_field.model), "@@", query)
+        return id_field.in_(SQL(f"(SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH ?)",
+                                [self._sqlite_query(words)]))
+
+    def rank(self, id_field, q: str):
+        """An ORDER BY expression, best match first."""
+        words = terms(q)
+        if not words:
+            return id_field.desc()
+        if isinstance(db.obj, PostgresqlDatabase):
+            query = fn.to_tsquery(SQL("'simple'"), self._pg_query(words))
+            return fn.ts_rank(self._pg_document(id_field.model), query).desc()
+        # bm25() is lower for better matches.
+        return NodeList((
+            SQL(f"(SELECT bm25({self.fts}) FROM {self.fts} WHERE {self.fts} MATCH ? "
+                f"AND {self.fts}.rowid =", [self._sqlite_query(words)]),
+            id_field, SQL(")")))
+
+
+def highlight(text: str | None, q: str | None) -> Markup:
+    """`text`, escaped, with the words of `q` (as prefixes) wrapped in <mark>."""
+    text = text or ""
+    words = terms(q)
+    if not words:
+        return Markup(escape(text))
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
+                         re.IGNORECASE | re.UNICODE)
+    out, last = [], 0
+    for match in pattern.finditer(text):  # matched on the raw text, escaped piece by piece
+        out.append(str(escape(text[last:match.start()])))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))

@@ -1,0 +1,71 @@
+"""Full-text search finds the same rows on SQLite and PostgreSQL, safely."""
+import pytest
+from peewee import CharField, TextField
+
+from models.base import BaseModel, db
+from models.search import FullText, highlight, terms
+
+
+class Memo(BaseModel):
+    title = CharField()
+    body = TextField(null=True)
+
+
+MEMO_TEXT = FullText("memo", ["title", "body"])
+
+
+@pytest.fixture
+def memos(app):
+    db.create_tables([Memo])
+    for sql in MEMO_TEXT.create_sql(db.obj):
+        db.execute_sql(sql)
+    rows = [("Housing referral", "Supported accommodation in Hackney"),
+            ("Court report", "Seen at Highbury Corner; remanded"),
+            ("Débt advice", "Referred to the money advice service"),
+            ("Quotes", "O'Brien said \"drop table\"; -- nothing")]
+    ids = [Memo.create(title=t, body=b).id for t, b in rows]
+    yield ids
+    for sql in MEMO_TEXT.drop_sql(db.obj):
+        db.execute_sql(sql)
+    db.drop_tables([Memo])
+
+
+def search(q):
+    return [m.title for m in Memo.select().where(MEMO_TEXT.matches(Memo.id, q))
+            .order_by(MEMO_TEXT.rank(Memo.id, q), Memo.id)]
+
+
+def test_every_word_must_match_as_a_prefix(memos):
+    assert search("hack") == ["Housing referral"]
+    assert search("advice money") == ["Débt advice"]
+    assert search("advice court") == []
+    assert sorted(search("refer")) == ["Débt advice", "Housing referral"]
+
+
+def test_search_sees_inserts_and_updates(memos):
+    memo = Memo.create(title="Late note", body="bail granted")
+    assert search("bail") == ["Late note"]
+    Memo.update(body="remand").where(Memo.id == memo.id).execute()
+    assert search("bail") == []
+    assert "Late note" in search("remand")
+
+
+@pytest.mark.parametrize("hostile", ['"', "drop table", "' OR 1=1 --", "*", "NEAR(a b)",
+                                     "body:x", "a & b | !c", "(", "\\", "%_", ""])
+def test_query_syntax_cannot_get_through(memos, hostile):
+    result = search(hostile)  # never an error
+    if not terms(hostile):
+        assert result == []
+
+
+def test_quotes_in_text_are_found(memos):
+    assert search("o'brien") == ["Quotes"]
+    assert search("brien drop") == ["Quotes"]
+
+
+def test_highlight_escapes_then_marks():
+    assert highlight("<b>Maria</b> & Mark", "mar") == (
+        "&lt;b&gt;<mark>Maria</mark>&lt;/b&gt; &amp; <mark>Mark</mark>")
+    assert highlight("a &amp; b", "amp") == "a &amp;<mark>amp</mark>; b"
+    assert highlight("<mark>x</mark>", "mark") == "&lt;<mark>mark</mark>&gt;x&lt;/<mark>mark</mark>&gt;"
+    assert highlight("plain", "") == "plain"

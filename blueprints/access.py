@@ -89,7 +89,7 @@ def user_team_ids() -> set[int] | None:
 def my_teams() -> list:
     """The current user's teams (once per request; the header shows them on every page)."""
     if "my_teams" not in g:
-        g.my_teams = list(current_user.teams()) if current_user.is_authenticated else []
+        g.my_teams = current_user.teams() if current_user.is_authenticated else []
     return g.my_teams
 
 

@@ -29,7 +29,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def load_user(alt_id: str):
     """flask-login user loader: only an active user whose alt_id is current."""
-    return User.by_alt_id(alt_id)
+    return User.for_session(alt_id)
 
 
 def start_session(user: User) -> None:

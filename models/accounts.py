@@ -4,10 +4,10 @@ from __future__ import annotations
 import secrets
 
 from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
-                    fn)
+from peewee import (JOIN, BooleanField, CharField, DateTimeField, ForeignKeyField,
+                    IntegerField, fn)
 
-from .base import BaseModel, utcnow
+from .base import BaseModel, db, utcnow
 
 ROLES = {
     "practitioner": "Practitioner",
@@ -91,8 +91,10 @@ class User(BaseModel, UserMixin):
         self.alt_id = new_alt_id()
 
     def teams(self):
-        return (Team.select().join(Membership).where(Membership.user == self)
-                .order_by(fn.LOWER(Team.name)))
+        if getattr(self, "cached_teams", None) is not None:
+            return list(self.cached_teams)
+        return list(Team.select().join(Membership).where(Membership.user == self)
+                    .order_by(fn.LOWER(Team.name)))
 
     def team_ids(self) -> set[int]:
         return {m.team_id for m in Membership.select(Membership.team).where(Membership.user == self)}
@@ -109,6 +111,26 @@ class User(BaseModel, UserMixin):
     def by_alt_id(cls, alt_id: str):
         return cls.get_or_none((cls.alt_id == alt_id) & (cls.active == True))  # noqa: E712
 
+    @classmethod
+    def for_session(cls, alt_id: str):
+        """The active user whose session key is `alt_id`, with their teams, in one query.
+
+        Runs on every request, so its SQL is built once per database and reused (peewee
+        spends longer composing a query than SQLite spends running this one).
+        """
+        sql = _session_sql()
+        rows = list(db.execute_sql(sql, (alt_id, True)))
+        if not rows:
+            return None
+        fields = cls._meta.sorted_fields
+        width = len(fields)
+        user = cls(**{f.name: f.python_value(v) for f, v in zip(fields, rows[0][:width])})
+        user._dirty.clear()
+        user.cached_teams = [Team(id=r[width], name=r[width + 1], site_type=r[width + 2])
+                             for r in rows if r[width] is not None]
+        user.cached_teams.sort(key=lambda t: t.name.lower())
+        return user
+
 
 class Membership(BaseModel):
     user = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
@@ -118,3 +140,20 @@ class Membership(BaseModel):
     class Meta:
         table_name = "membership"
         indexes = ((("user", "team"), True),)  # one membership per user and team
+
+
+_SESSION_SQL: dict[type, str] = {}
+
+
+def _session_sql() -> str:
+    """SELECT user columns + team id, name, site type; WHERE alt_id = ? AND active = ?."""
+    kind = type(db.obj)
+    if kind not in _SESSION_SQL:
+        query = (User.select(User, Team.id, Team.name, Team.site_type)
+                 .join(Membership, JOIN.LEFT_OUTER, on=(Membership.user == User.id))
+                 .join(Team, JOIN.LEFT_OUTER, on=(Membership.team == Team.id))
+                 .where((User.alt_id == "?") & (User.active == True)))  # noqa: E712
+        sql, params = query.sql()
+        assert params == ["?", True], params
+        _SESSION_SQL[kind] = sql
+    return _SESSION_SQL[kind]

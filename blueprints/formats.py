@@ -24,24 +24,26 @@ def format_datetime(value) -> str:
     return "" if local is None else f"{local.day} {local:%b %Y, %H:%M}"
 
 
+def _as_date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
 def format_date(value) -> str:
     """A date, e.g. '3 March 2026'."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return f"{value.day} {value:%B %Y}"
+    day = _as_date(value)
+    return "" if day is None else f"{day.day} {day:%B %Y}"
 
 
 def format_short_date(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return f"{value.day} {value:%b %Y}"
+    """A date, e.g. '3 Mar 2026'."""
+    day = _as_date(value)
+    return "" if day is None else f"{day.day} {day:%b %Y}"
 
 
 def format_time(value) -> str:
+    """A wall-clock time, e.g. '09:30'."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):

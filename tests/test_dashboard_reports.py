@@ -270,3 +270,19 @@ def test_figure_csv_writes_notes_and_context():
                            notes=["@note"])
     text = figure_csv(figure, [("Teams", "+A")])
     assert "'-x,fewer than 5" in text and "'@note" in text and "Teams,'+A" in text
+
+
+def test_quarterly_report_docx_holds_every_table_suppressed_and_is_audited(client_as, caseload):
+    from docx import Document
+    response = client_as("manager").get("/reports/monitoring-report.docx", query_string=Q2_ARGS)
+    assert response.status_code == 200
+    assert response.mimetype.endswith("wordprocessingml.document")
+    doc = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Quarterly monitoring report" in text and "1 April 2026 to 30 June 2026" in text
+    assert "Team A" in text and "Team B" not in text
+    source = next(t for t in doc.tables if t.rows[0].cells[0].text == "Source")
+    rows = [[c.text for c in row.cells] for row in source.rows]
+    assert ["Police custody", "6", "fewer than 5", "8"] in rows
+    assert AuditEvent.select().where((AuditEvent.action == "report.exported")
+                                     & (AuditEvent.object_id == "monitoring-report")).count() == 1

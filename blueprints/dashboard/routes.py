@@ -4,21 +4,24 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-from models.base import db, writing
+from models.base import db, utcnow, writing
 
-from ..access import MANAGERS, my_teams, public, role_required, signed_in, user_team_ids, visible_teams
+from ..access import MANAGERS, my_teams, public, role_required, signed_in, visible_teams
 from ..audit import audit
+from ..formats import format_datetime
 from ..htmx import is_partial, render
 from ..navigation import navigation_for
 from . import panels as home_panels
 from .charts import chart
 from .csv_export import figure_csv
+from .docx_report import monitoring_docx
 from .figures import build_report, find_figure
 from .figures.base import Scope
 from .forms import ReportFilterForm
 from .period import presets
 
 bp = Blueprint("dashboard", __name__)
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.route("/")
@@ -95,6 +98,25 @@ def report_csv(key: str):
               detail=f"csv {scope.period.start}..{scope.period.end} teams={list(scope.team_ids)}")
     filename = f"pathways-{key}-{scope.period.start}-to-{scope.period.last_day}.csv"
     return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/reports/monitoring-report.docx")
+@role_required(*MANAGERS)
+def report_docx():
+    """The quarterly monitoring report (every table) as a Word document, audited."""
+    form, scope = _report_request()
+    if scope is None or not scope.team_ids:
+        abort(400)
+    names = [t.name for t in visible_teams() if t.id in scope.team_ids]
+    body = monitoring_docx(build_report(scope), period_label=scope.period.label,
+                           previous_label=scope.previous().period.label, team_names=names,
+                           produced=format_datetime(utcnow()))
+    with writing():
+        audit("report.exported", object_type="report", object_id="monitoring-report",
+              detail=f"docx {scope.period.start}..{scope.period.end} teams={list(scope.team_ids)}")
+    filename = f"pathways-monitoring-{scope.period.start}-to-{scope.period.last_day}.docx"
+    return Response(body, mimetype=DOCX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -1,0 +1,20 @@
+"""060 indexes for monitoring reports: referrals by team and when they were received or
+closed, so a period's figures are read from an index range rather than the whole table."""
+
+import peewee as pw
+from peewee_migrate import Migrator
+
+INDEXES = [
+    ("referral_team_received_at", "referral", "team_id, received_at"),
+    ("referral_team_closed_at", "referral", "team_id, closed_at"),
+]
+
+
+def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+    for name, table, columns in INDEXES:
+        migrator.sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+
+
+def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+    for name, _, _ in INDEXES:
+        migrator.sql(f"DROP INDEX IF EXISTS {name}")

@@ -85,3 +85,19 @@ def test_trainer_and_admin_home_pages_show_no_case_lists(client_as, team_a):
 def test_manager_home_page_links_to_reports(client_as):
     page = client_as("manager").get("/").get_data(as_text=True)
     assert "/reports" in page and "Today’s hearings" in page
+
+
+def test_demo_history_is_added_once_and_fills_the_reports(app, client):
+    from models.accounts import User
+    from models.people import Referral
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    made = Referral.select().count()
+    assert made >= 300
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert Referral.select().count() == made
+    client.sign_in(User.by_email("manager@pathways.example"))
+    page = client.get("/reports").get_data(as_text=True)
+    assert 'role="img"' in page and "Referrals by source" in page
+    client.sign_in(User.by_email("practitioner@pathways.example"))
+    assert "No hearings for your teams today." not in client.get("/").get_data(as_text=True)

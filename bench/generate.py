@@ -45,6 +45,15 @@ def generate_accounts(ctx: BenchContext, scale: int) -> None:
 GENERATORS.append(generate_accounts)
 
 
+def generate_referrals(ctx: BenchContext, scale: int) -> None:
+    """People, referrals and today's court list (see bench/referral_data.py)."""
+    from bench.referral_data import generate_referrals as generate
+    generate(ctx, scale)
+
+
+GENERATORS.append(generate_referrals)
+
+
 def generate(scale: int) -> BenchContext:
     ctx = BenchContext()
     with db.connection_context():

@@ -110,7 +110,8 @@ def test_referrals_by_source_and_route_count_start_inclusive_end_exclusive(casel
     assert by_label(figure, 0) == {"Police custody": "6", "Magistrates' court": "0"}
     # 2 reactive police custody referrals: suppressed, not 2.
     assert by_label(figure, 1) == {"Police custody": "fewer than 5", "Magistrates' court": "5"}
-    assert by_label(figure, 2) == {"Police custody": "8", "Magistrates' court": "5"}
+    # 8 in all would give the 2 away (8 - 6): the total is withheld.
+    assert by_label(figure, 2) == {"Police custody": "withheld", "Magistrates' court": "5"}
     assert figure.series[1].cells[0].value is None and figure.has_suppressed
 
 
@@ -168,6 +169,22 @@ def test_outcomes_count_referrals_closed_in_the_period(caseload, team_a):
                                 "Community order with MHTR": "fewer than 5"}
 
 
+def test_one_small_group_beside_a_published_total_takes_a_second_one_with_it(app, team_a):
+    from blueprints.dashboard.figures.base import withheld_parts
+    assert withheld_parts({"w": 3, "m": 40, "n": 9}, ["w", "m", "n"]) == {"n"}
+    assert withheld_parts({"w": 3, "m": 40, "n": 2}, ["w", "m", "n"]) == set()
+    assert withheld_parts({"w": 3, "m": 0}, ["w", "m"]) == set()
+    # Q2: 7 women, 12 men, 1 non-binary person: total 20 is published in the note.
+    for n in range(20):
+        gender = "woman" if n < 7 else "man" if n < 19 else "non_binary"
+        make_referral(make_person(gender=gender), team_a, received_at=utc(2026, 5, 1, 9))
+    rows = {label: [c.text for c in cells] for label, cells in
+            people.gender(team_a_q2(team_a)).rows}
+    assert rows["Non-binary"][:2] == ["fewer than 5", "fewer than 5"]
+    assert rows["Woman (including trans woman)"][:2] == ["withheld", "withheld"]
+    assert rows["Man (including trans man)"][:2] == ["12", "60.0%"]
+
+
 def test_csv_cells_that_look_like_formulas_are_neutralised():
     for dangerous in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(dangerous) == "'" + dangerous
@@ -190,7 +207,7 @@ def test_csv_export_suppresses_small_numbers_and_is_audited(client_as, caseload,
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert ["Police custody", "6", "fewer than 5", "8"] in rows
+    assert ["Police custody", "6", "fewer than 5", "withheld"] in rows
     assert ["Period", "1 April 2026 to 30 June 2026"] in rows
     event = AuditEvent.select().where(AuditEvent.action == "report.exported").get()
     assert event.actor_id == users["manager"].id and event.object_id == "referrals-by-source"
@@ -283,6 +300,6 @@ def test_quarterly_report_docx_holds_every_table_suppressed_and_is_audited(clien
     assert "Team A" in text and "Team B" not in text
     source = next(t for t in doc.tables if t.rows[0].cells[0].text == "Source")
     rows = [[c.text for c in row.cells] for row in source.rows]
-    assert ["Police custody", "6", "fewer than 5", "8"] in rows
+    assert ["Police custody", "6", "fewer than 5", "withheld"] in rows
     assert AuditEvent.select().where((AuditEvent.action == "report.exported")
                                      & (AuditEvent.object_id == "monitoring-report")).count() == 1

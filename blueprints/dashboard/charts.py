@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from .figures.base import Figure
 
-WIDTH = 640
+WIDTH = 760
 TEXT = "#212b32"
 GRID = "#d8dde0"
 # NHS.UK palette colours with at least 3:1 contrast against white (WCAG non-text contrast).

@@ -3,6 +3,9 @@
 Small numbers (1 to 4 people) could identify someone, so they are replaced by "fewer than 5"
 as soon as a count leaves the database: the raw value is never kept, so no chart, table,
 CSV or DOCX can show it. Zero is shown as zero (it identifies no one).
+
+A small number must not be recoverable by subtraction either: where a published total has
+exactly one suppressed part, a second part (or the total) is "withheld" too.
 """
 from __future__ import annotations
 
@@ -13,6 +16,9 @@ from ..period import Period
 
 SUPPRESS_BELOW = 5
 SUPPRESSED_TEXT = "fewer than 5"
+WITHHELD_TEXT = "withheld"
+WITHHELD_NOTE = ("“Withheld” hides a figure that would let a number under 5 be worked out "
+                 "from a total.")
 
 
 @dataclass(frozen=True)
@@ -22,20 +28,39 @@ class Cell:
     suppressed: bool = False
 
 
-def count(n: int | None) -> Cell:
-    """A count of people or records, suppressed when it is 1 to 4."""
+def is_small(n: int | None) -> bool:
+    return 0 < int(n or 0) < SUPPRESS_BELOW
+
+
+def count(n: int | None, withhold: bool = False) -> Cell:
+    """A count of people or records, suppressed when it is 1 to 4 (or withheld)."""
     n = int(n or 0)
-    if 0 < n < SUPPRESS_BELOW:
+    if is_small(n):
         return Cell(None, SUPPRESSED_TEXT, True)
+    if withhold and n:
+        return Cell(None, WITHHELD_TEXT, True)
     return Cell(n, f"{n:,}")
 
 
-def share(part: int | None, whole: int | None) -> Cell:
+def withheld_parts(counts: dict, keys) -> set:
+    """The parts of a partition whose total is published that must be withheld besides
+    the small ones: when exactly one part is small, the smallest other non-zero part."""
+    small = [k for k in keys if is_small(counts.get(k, 0))]
+    if len(small) != 1:
+        return set()
+    others = sorted((counts.get(k, 0), i) for i, k in enumerate(keys)
+                    if k not in small and counts.get(k, 0) > 0)
+    return {list(keys)[others[0][1]]} if others else set()
+
+
+def share(part: int | None, whole: int | None, withhold: bool = False) -> Cell:
     """`part` as a percentage of `whole`, suppressed when the part is suppressed (a
     percentage of a small number gives the number away)."""
     part, whole = int(part or 0), int(whole or 0)
-    if 0 < part < SUPPRESS_BELOW:
+    if is_small(part):
         return Cell(None, SUPPRESSED_TEXT, True)
+    if withhold and part:
+        return Cell(None, WITHHELD_TEXT, True)
     if whole == 0:
         return Cell(None, "–")
     value = round(100.0 * part / whole, 1)

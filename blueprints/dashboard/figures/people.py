@@ -7,7 +7,8 @@ from peewee import SQL, Case, fn
 from models.accounts import Team
 from models.people import ETHNIC_GROUPS, GENDERS, Person, Referral
 
-from .base import Figure, Scope, Series, count, in_period, share
+from .base import (WITHHELD_NOTE, Figure, Scope, Series, count, in_period, share,
+                   withheld_parts)
 
 # A person is "seen" in a period when one of the scope's teams received a referral for
 # them in it. A person with several referrals is counted once.
@@ -74,17 +75,25 @@ def _compare(scope: Scope, position: int, keys: list[tuple[str, str]], *, key, t
     now, now_total = _by(scope, position)
     before, before_total = _by(scope.previous(), position)
     prev_label = scope.previous().period.short_label
+    names = [k for k, _ in keys]
+    # The totals are published, so one small group would be the total minus the others.
+    hide_now, hide_before = withheld_parts(now, names), withheld_parts(before, names)
+    notes = [f"Previous period: {prev_label}. Shares are of all people seen in each period "
+             f"({count(now_total).text} this period, {count(before_total).text} before)."]
+    if hide_now or hide_before:
+        notes.append(WITHHELD_NOTE)
     return Figure(
         key=key, title=title, description=description, label_heading=heading,
         labels=[label for _, label in keys],
-        series=[Series("This period: people", [count(now.get(k, 0)) for k, _ in keys]),
-                Series("This period: share", [share(now.get(k, 0), now_total) for k, _ in keys]),
-                Series("Previous period: people", [count(before.get(k, 0)) for k, _ in keys]),
+        series=[Series("This period: people",
+                       [count(now.get(k, 0), k in hide_now) for k in names]),
+                Series("This period: share",
+                       [share(now.get(k, 0), now_total, k in hide_now) for k in names]),
+                Series("Previous period: people",
+                       [count(before.get(k, 0), k in hide_before) for k in names]),
                 Series("Previous period: share",
-                       [share(before.get(k, 0), before_total) for k, _ in keys])],
-        chart="bar", chart_series=[1, 3], unit="%",
-        notes=[f"Previous period: {prev_label}. Shares are of all people seen in each period "
-               f"({count(now_total).text} this period, {count(before_total).text} before)."])
+                       [share(before.get(k, 0), before_total, k in hide_before) for k in names])],
+        chart="bar", chart_series=[1, 3], unit="%", notes=notes)
 
 
 def gender(scope: Scope) -> Figure:

@@ -5,7 +5,7 @@ from peewee import SQL, Case, fn
 
 from models.people import REFERRAL_SOURCES, SCREENING_ROUTES, Referral
 
-from .base import Figure, Scope, Series, count, in_period
+from .base import WITHHELD_NOTE, Figure, Scope, Series, count, in_period, is_small
 
 
 def received(scope: Scope):
@@ -25,14 +25,19 @@ def by_source(scope: Scope) -> Figure:
     routes = list(SCREENING_ROUTES)
     series = [Series(SCREENING_ROUTES[r].split(" (")[0], [count(counts.get((s, r), 0)) for s in sources])
               for r in routes]
-    series.append(Series("All routes", [count(sum(n for (s2, _), n in counts.items() if s2 == s))
-                                        for s in sources]))
+    # A row total is withheld when exactly one route in it is small (total minus the
+    # other route would give the small number away).
+    series.append(Series("All routes", [
+        count(sum(counts.get((s, r), 0) for r in routes),
+              withhold=sum(is_small(counts.get((s, r), 0)) for r in routes) == 1)
+        for s in sources]))
     return Figure(
         key="referrals-by-source", title="Referrals by source and screening route",
         description="Referrals received in the period, by who referred and whether the team "
                     "found the person proactively (e.g. from escort records) or was asked.",
         label_heading="Source", labels=[REFERRAL_SOURCES.get(s, s) for s in sources],
-        series=series, chart="bar", chart_series=[0, 1], unit="referrals")
+        series=series, chart="bar", chart_series=[0, 1], unit="referrals",
+        notes=[WITHHELD_NOTE] if any(c.text == "withheld" for c in series[-1].cells) else [])
 
 
 def trend(scope: Scope) -> Figure:

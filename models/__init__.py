@@ -2,8 +2,9 @@
 from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
+from .files import FileChunk, StoredFile
 
-ALL_MODELS = [Team, User, Membership, AuditEvent]
+ALL_MODELS = [Team, User, Membership, AuditEvent, StoredFile, FileChunk]
 
-__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "Membership", "Team", "User", "db",
+__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "FileChunk", "Membership", "StoredFile", "Team", "User", "db",
            "init_db", "utcnow", "writing"]

@@ -233,6 +233,8 @@ def test_changing_the_period_with_htmx_returns_only_the_report(client_as, caselo
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
     assert body.lstrip().startswith('<div id="report"') and "<html" not in body
     assert "1 January 2026 to 31 March 2026" in body
+    # Screen readers hear that the figures changed (the status line, swapped out of band).
+    assert 'hx-swap-oob="true">Figures updated: 1 January 2026 to 31 March 2026' in body
 
 
 def test_a_team_the_manager_is_not_in_is_not_found(client_as, caseload, team_b):
@@ -303,3 +305,29 @@ def test_quarterly_report_docx_holds_every_table_suppressed_and_is_audited(clien
     assert ["Police custody", "6", "fewer than 5", "withheld"] in rows
     assert AuditEvent.select().where((AuditEvent.action == "report.exported")
                                      & (AuditEvent.object_id == "monitoring-report")).count() == 1
+
+
+def test_the_number_of_queries_does_not_grow_with_the_referrals(app, caseload, team_a):
+    """Every figure is counted by the database (GROUP BY), not by looping over rows."""
+    from models.base import db
+    database = db.obj
+    original = database.execute_sql
+    statements = []
+
+    def counting(sql, params=None, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    from blueprints.dashboard.figures import build_report
+    database.execute_sql = counting
+    try:
+        build_report(team_a_q2(team_a))
+        before = len(statements)
+        for n in range(40):
+            make_referral(make_person(), team_a, received_at=utc(2026, 5, 1 + n % 28, 9))
+        statements.clear()
+        build_report(team_a_q2(team_a))
+    finally:
+        database.execute_sql = original
+    assert len(statements) == before
+    assert sum("GROUP BY" in sql for sql in statements) >= 5

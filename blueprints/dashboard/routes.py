@@ -76,6 +76,7 @@ def reports():
     team_names = {t.id: t.name for t in visible_teams()}
     return render("dashboard/reports.html", "report", title="Monitoring reports", form=form,
                   scope=scope, report=report, chart=chart, presets=presets(),
+                  announce=is_partial(),
                   args=_query_args(scope, form) if scope else {},
                   team_names=[team_names[i] for i in scope.team_ids] if scope else [])
 

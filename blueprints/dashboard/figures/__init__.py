@@ -8,14 +8,15 @@ from __future__ import annotations
 from typing import Callable
 
 from .base import Figure, Scope
-from . import assessment, housing, needs, outcomes, pathway_figures, people, referrals
+from . import (assessment, housing, needs, onward, outcomes, pathway_figures, people,
+               referrals)
 
 Provider = Callable[[Scope], "Figure | None"]
 
 SECTIONS: list[tuple[str, list[Provider]]] = [
     ("Referrals", [referrals.by_source, referrals.trend, assessment.time_to_assessment]),
     ("People", [people.seen, people.gender, people.ethnicity, needs.prevalence]),
-    ("Outcomes", [outcomes.outcomes]),
+    ("Outcomes", [outcomes.outcomes, onward.by_category]),
     ("Pathways and housing", [pathway_figures.completions, housing.occupancy]),
 ]
 

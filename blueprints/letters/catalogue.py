@@ -263,3 +263,144 @@ def complete(context: dict) -> dict:
         else:
             full[key] = value
     return full
+
+
+# ---------------------------------------------------------------------------------------
+# Filling the catalogue from a case
+
+# Other parts add what they record about a referral (needs and the latest assessment from
+# case work, service referrals from the directory): each source is f(referral) -> dict of
+# catalogue names, merged into the context in the order they were registered.
+CONTEXT_SOURCES: list = []
+
+
+def register_context_source(source) -> None:
+    """Add `source(referral) -> dict` to what context_for() gathers (once per function)."""
+    if source not in CONTEXT_SOURCES:
+        CONTEXT_SOURCES.append(source)
+
+
+def _date(value) -> str:
+    from ..formats import format_date
+    return format_date(value) if value else ""
+
+
+def _today():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+    return dt.datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def person_values(person) -> dict:
+    """The person.* fields for `person`."""
+    from models.people import (COMMUNICATION_NEEDS, CONSENT_SCOPES, ETHNICITIES, GENDERS,
+                               HOUSING_STATUSES)
+    age = person.age_on(_today())
+    needs = [COMMUNICATION_NEEDS.get(k, k) for k in person.communication_need_keys]
+    if person.interpreter_needed:
+        needs.insert(0, f"Interpreter needed ({person.first_language})")
+    return {
+        "full_name": person.full_name,
+        "first_name": person.given_name,
+        "last_name": person.family_name,
+        "preferred_name": person.preferred_name or "",
+        "date_of_birth": _date(person.date_of_birth),
+        "age": "" if age is None else str(age),
+        "gender": GENDERS.get(person.gender, "") if person.gender != "not_stated" else "",
+        "ethnicity": ETHNICITIES.get(person.ethnicity, "")
+        if person.ethnicity != "not_stated" else "",
+        "nhs_number": person.nhs_number_display or "",
+        "pnc_id": person.pnc_id or "",
+        "address": ", ".join(line.strip() for line in (person.address or "").splitlines()
+                             if line.strip()),
+        "phone": person.phone or "",
+        "housing_status": HOUSING_STATUSES.get(person.housing_status, "")
+        if person.housing_status != "not_known" else "",
+        "communication_needs": "; ".join(needs),
+        "gp_practice": person.gp_practice or "",
+        "consent_to_share": CONSENT_SCOPES.get(person.consent_scope or "", ""),
+    }
+
+
+def hearing_for(referral, day=None):
+    """The hearing a letter is for: today's, else the next one, else the latest."""
+    from models.people import Hearing
+    day = day or _today()
+    upcoming = (Hearing.select().where((Hearing.referral == referral) & (Hearing.date >= day))
+                .order_by(Hearing.date, Hearing.time).first())
+    if upcoming:
+        return upcoming
+    return (Hearing.select().where(Hearing.referral == referral)
+            .order_by(Hearing.date.desc()).first())
+
+
+def hearing_values(hearing) -> dict:
+    if hearing is None:
+        return {}
+    from ..formats import format_time
+    return {"date": _date(hearing.date), "time": format_time(hearing.time),
+            "court": hearing.court, "courtroom": hearing.courtroom or "",
+            "kind": hearing.purpose_label}
+
+
+def free_text_values(free_text: dict | None) -> dict:
+    """summary / recommendations / other / recipient as typed (recommendations: one a line)."""
+    free_text = free_text or {}
+    recommendations = free_text.get("recommendations") or ""
+    if isinstance(recommendations, str):
+        recommendations = [line.strip(" \t-•*") for line in recommendations.splitlines()]
+    return {
+        "summary": (free_text.get("summary") or "").strip(),
+        "recommendations": [r for r in recommendations if r],
+        "other": (free_text.get("other") or "").strip(),
+        "recipient": (free_text.get("recipient") or "").strip(),
+    }
+
+
+def context_for(referral, free_text: dict | None = None, author=None, hearing=None) -> dict:
+    """Every catalogue value for a letter on `referral`, written by `author`."""
+    from models.accounts import ROLES
+    from models.people import REFERRAL_STATUSES, SCREENING_ROUTES
+    person, team = referral.person, referral.team
+    context = {
+        "person": person_values(person),
+        "referral": {
+            "reference": f"R-{referral.id}",
+            "source": referral.source_label,
+            "screening_route": SCREENING_ROUTES.get(referral.screening_route, ""),
+            "opened_on": _date(referral.received_at),
+            "status": REFERRAL_STATUSES.get(referral.status, ""),
+            "outcome": referral.outcome_label,
+            "offence": getattr(referral, "offence", "") or "",
+        },
+        "hearing": hearing_values(hearing or hearing_for(referral)),
+        "team": {"name": team.name, "site": team.site_label},
+        "today": _date(_today()),
+    }
+    if author is not None:
+        context["practitioner"] = {"name": author.name, "role": ROLES.get(author.role, ""),
+                                   "email": author.email}
+    for source in CONTEXT_SOURCES:
+        for key, value in (source(referral) or {}).items():
+            if isinstance(value, dict) and isinstance(context.get(key), dict):
+                context[key] = {**context[key], **value}
+            else:
+                context[key] = value
+    context.update(free_text_values(free_text))
+    return complete(context)
+
+
+def prefill_for(referral) -> dict:
+    """What the 'write a letter' form starts with: the latest assessment's summary (from
+    the sources other parts register) or the referral's reason, and any recommendations
+    they suggest."""
+    gathered: dict = {}
+    for source in CONTEXT_SOURCES:
+        gathered.update(source(referral) or {})
+    assessment = gathered.get("assessment") or {}
+    summary = assessment.get("summary") or referral.reason or ""
+    recommendations = gathered.get("recommendations") or []
+    if isinstance(recommendations, list):
+        recommendations = "\n".join(recommendations)
+    return {"summary": summary, "recommendations": recommendations, "other": "",
+            "recipient": ""}

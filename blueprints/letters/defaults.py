@@ -380,3 +380,27 @@ def build(purpose: str) -> bytes:
         maker().save(out)
         _BUILT[purpose] = out.getvalue()
     return _BUILT[purpose]
+
+
+def install_defaults(user=None) -> list[str]:
+    """Add each built-in template that is missing (by name) as version 1; return the names
+    added. Running it again adds nothing."""
+    from models.base import writing
+    from models.files import store
+    from models.letters import DOCX_TYPE, LetterTemplate, TemplateVersion
+
+    from ..audit import audit
+    added = []
+    with writing():
+        for purpose, (_maker, name) in BUILDERS.items():
+            if LetterTemplate.get_or_none(LetterTemplate.name == name) is not None:
+                continue
+            template = LetterTemplate.create(name=name, purpose=purpose, created_by=None)
+            stored = store(build(purpose), DOCX_TYPE, "docx")
+            TemplateVersion.create(template=template, number=1, file=stored,
+                                   uploaded_by=user, original_name=f"{name}.docx",
+                                   note="Pathways standard template")
+            audit("letters.template_installed", object_type="letter_template",
+                  object_id=template.id, detail=f"purpose={purpose}", actor=user)
+            added.append(name)
+    return added

@@ -93,6 +93,7 @@ class Prepared:
     body: Template
     parts: dict[str, Template] = field(default_factory=dict)      # header/footer partname
     properties: dict[str, Template] = field(default_factory=dict)  # core property name
+    names: frozenset = frozenset()  # top-level names the template uses (person, summary…)
 
 
 PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -145,8 +146,10 @@ def prepare(blob: bytes) -> Prepared:
         raise TemplateProblem("The file is not a Word document Pathways can read "
                               f"({type(exc).__name__}).") from None
     compiled: dict[str, Template] = {}
+    names: set[str] = set()
     for name, source in _part_sources(doc):
         try:
+            names |= meta.find_undeclared_variables(_ENV.parse(source))
             compiled[name] = _ENV.from_string(source)
         except TemplateSyntaxError as exc:
             where = _paragraph_text(source, exc.lineno)
@@ -164,7 +167,8 @@ def prepare(blob: bytes) -> Prepared:
                 raise TemplateProblem(f"Placeholder error in the document's {prop} property: "
                                       f"{exc.message}.") from None
     body = compiled.pop("body")
-    return Prepared(blob=blob, body=body, parts=compiled, properties=properties)
+    return Prepared(blob=blob, body=body, parts=compiled, properties=properties,
+                    names=frozenset(names))
 
 
 class _Cache:

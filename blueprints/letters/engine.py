@@ -318,6 +318,10 @@ def unknown_fields(prepared_sources: list[str]) -> list[str]:
             if name not in catalogue.BY_NAME and name not in _ENV.globals:
                 report(name, f"Unknown field {{{{ {name} }}}}." +
                        _suggest(name, sorted(known)))
+        # Jinja's own names (the template object, macro plumbing) are not letter fields.
+        for node in ast.find_all(nodes.Name):
+            if node.name in ("self", "caller", "varargs", "kwargs"):
+                report(node.name, f"Unknown field {{{{ {node.name} }}}}.")
         # Loop variables: {% for need in needs %} -> need.* must be a field of a needs row.
         loops: dict[str, tuple[str, set[str]]] = {}
         for loop in ast.find_all(nodes.For):

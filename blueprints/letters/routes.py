@@ -203,7 +203,7 @@ def template(template_id: int):
                     .join(User, JOIN.LEFT_OUTER, on=(TemplateVersion.uploaded_by == User.id))
                     .where(TemplateVersion.template == template)
                     .order_by(TemplateVersion.number.desc()))
-    return render("letters/template.html", title=template.name, template=template,
+    return render("letters/template.html", title=template.name, letter_template=template,
                   versions=versions, form=form, preview=preview, file_hint=FILE_HINT)
 
 
@@ -246,7 +246,7 @@ def preview_version(template_id: int, version_id: int):
     except (engine.TemplateProblem, engine.RenderProblem) as exc:
         html, problem = None, exc.message
     return render("letters/preview.html", title=f"Preview: {template.name}",
-                  template=template, version=version, html=html, problem=problem)
+                  letter_template=template, version=version, html=html, problem=problem)
 
 
 @bp.route("/catalogue")

@@ -73,11 +73,22 @@ class LetterForm(FlaskForm):
             raise ValidationError("Choose a template from the list")
 
 
+class DayField(DateField):
+    """A date whose error for a date that does not exist says what to type."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter the hearing date as a real date, like 2026-11-23") from None
+
+
 class CourtListForm(FlaskForm):
     team = SelectField("Team", coerce=str, validators=[InputRequired("Choose a team")])
     template = SelectField("Letter", coerce=str, validators=[InputRequired("Choose a letter")])
-    day = DateField("Hearing date", validators=[
-        InputRequired("Enter the hearing date, like 23 11 2026")])
+    day = DayField("Hearing date", validators=[
+        InputRequired("Enter the hearing date, like 2026-11-23")])
 
     def __init__(self, *args, teams=(), templates=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -357,8 +357,11 @@ def court_list_page():
     """Choose a team, a letter and a day: see who is listed, then make every letter."""
     teams = list(visible_teams())
     usable = list(LetterTemplate.usable())
-    form = CourtListForm(request.values if request.method == "GET" and request.args else None,
-                         teams=teams, templates=usable, meta={"csrf": request.method == "POST"})
+    if request.method == "POST":
+        form = CourtListForm(teams=teams, templates=usable)
+    else:  # choosing and looking is a GET: bookmarkable, no token needed
+        form = CourtListForm(request.args or None, teams=teams, templates=usable,
+                             meta={"csrf": False})
     if request.method == "GET" and not request.args:
         form.day.data = london_today()
         court = LetterTemplate.for_purpose("court_report")

@@ -206,3 +206,48 @@ def test_real_pdf_conversion_with_libreoffice(app, referral_a, installed, users)
                     "is not tested; the stand-in test above covers the plumbing.")
     data = generate.render_letter("court_report", {"person": {"full_name": "Jordan Amadi"}})
     assert pdf.convert_to_pdf(data).startswith(b"%PDF")
+
+
+# -- every shipped template on a real referral ----------------------------------------------
+@pytest.mark.parametrize("purpose", ["court_report", "bail_information", "gp_letter",
+                                     "service_referral", "mhtr_request", "discharge_roadmap"])
+def test_every_default_renders_for_a_referral_with_the_needs(installed, referral_a, users,
+                                                             needs_source, purpose):
+    from blueprints.letters import catalogue
+    context = catalogue.context_for(referral_a, catalogue.prefill_for(referral_a),
+                                    author=users["practitioner"])
+    data = generate.render_letter(purpose, context)
+    text = docx_text(data)
+    assert "Jordan Amadi" in text
+    assert "{{" not in text and "{%" not in text
+    rows = table_rows(data)
+    for need in NEEDS:
+        assert [need["domain"], need["level"], need["note"]] in rows
+
+
+def test_certificate_and_roadmap_render_from_the_built_in_templates(app):
+    certificate = generate.render_default("certificate_of_attendance", {
+        "certificate": {"attendee": "Ruth <Okoro>", "title": "Mental health first aid",
+                        "date": "23 November 2026", "duration": "3 hours",
+                        "delivered_by": "Training Team"}})
+    text = docx_text(certificate)
+    assert "Ruth <Okoro>" in text and "(3 hours)" in text and "{{" not in text
+    roadmap = generate.render_default("discharge_roadmap", {
+        "person": {"full_name": "Mae West"},
+        "roadmap": {"pathway": "SAR", "goals": [{"goal": "Housing", "progress": "Registered",
+                                                 "next_step": "Bid weekly"}]}})
+    assert ["Housing", "Registered", "Bid weekly"] in table_rows(roadmap)
+    with pytest.raises(ValueError):
+        generate.render_default("not_a_purpose", {})
+
+
+def test_render_letter_prefers_a_manager_s_active_template(client_as, installed):
+    from tests.test_letters_templates import template_docx, upload
+    upload(client_as("manager"), "/letters/templates/new",
+           template_docx("OUR OWN court report for {{ person.full_name }}"), name="Our own")
+    text = docx_text(generate.render_letter("court_report", {"person": {"full_name": "Kim"}}))
+    assert "OUR OWN court report for Kim" in text
+    ours = installed["court_report"].__class__.get(name="Our own")
+    client_as("manager").post_form(f"/letters/templates/{ours.id}/active", {"active": "0"})
+    text = docx_text(generate.render_letter("court_report", {"person": {"full_name": "Kim"}}))
+    assert "Report to the court" in text and "OUR OWN" not in text

@@ -2,4 +2,7 @@
 SCENARIOS = [
     ("login page", "/login", None),
     ("home page", "/", "practitioner"),
+    ("letters: recent letters", "/letters/", "practitioner"),
+    ("letters: field catalogue", "/letters/catalogue", "manager"),
+    ("letters: templates", "/letters/templates", "manager"),
 ]

@@ -37,6 +37,12 @@ register_link("letter", "letters.document", "document_id")
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 RECENT = 30
+# The letter's own headings sit under the page's "Preview" heading (h2).
+PREVIEW_STYLES = """
+p[style-name='Title'] => h3:fresh
+p[style-name='Heading 1'] => h4:fresh
+p[style-name='Heading 2'] => h5:fresh
+"""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -90,7 +96,7 @@ def _checked_template(form, *, previewing: bool = False):
 
 def _preview_html(docx: bytes) -> Markup:
     """A rendered letter as clean HTML (mammoth), sanitised before it is shown."""
-    html = mammoth.convert_to_html(io.BytesIO(docx)).value
+    html = mammoth.convert_to_html(io.BytesIO(docx), style_map=PREVIEW_STYLES).value
     return Markup(nh3.clean(html, url_schemes={"https", "mailto"}))
 
 
@@ -303,7 +309,14 @@ def new(referral_id: int):
 
 
 def _field_hints() -> dict:
-    return {group.name: group.description for group in catalogue.free_text_fields()}
+    """What to type in each field of the letter form."""
+    return {
+        "summary": "Your summary of the assessment and findings. It starts with the latest "
+                   "assessment's summary where there is one: check it and edit it.",
+        "recommendations": "One recommendation a line; each becomes a bullet point.",
+        "other": "Anything else the reader needs to know. Leave it blank if there is nothing.",
+        "recipient": "Name and address of who the letter is to, one line each.",
+    }
 
 
 @bp.route("/documents/<int:document_id>")

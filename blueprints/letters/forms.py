@@ -32,6 +32,8 @@ class TemplateForm(FlaskForm):
 
     def validate_name(self, field):
         from peewee import fn
+        if field.errors:  # e.g. control characters: never sent to the database
+            return
         name = (field.data or "").strip()
         if LetterTemplate.get_or_none(fn.LOWER(LetterTemplate.name) == name.lower()):
             raise ValidationError("A template with this name already exists: upload a new "

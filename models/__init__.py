@@ -7,9 +7,12 @@ from .letters import GeneratedDocument, LetterBatch, LetterTemplate, TemplateVer
 from .people import Hearing, Person, Referral, ReferralShare
 from .timeline import TimelineEvent
 
-ALL_MODELS = [Team, User, Membership, AuditEvent, StoredFile, FileChunk,
-              Person, Referral, ReferralShare, Hearing, TimelineEvent,
-              LetterTemplate, TemplateVersion, LetterBatch, GeneratedDocument]
+ALL_MODELS = [
+    Team, User, Membership, AuditEvent,
+    StoredFile, FileChunk,
+    Person, Referral, ReferralShare, Hearing, TimelineEvent,
+    LetterTemplate, TemplateVersion, LetterBatch, GeneratedDocument,
+]
 
 __all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "FileChunk", "GeneratedDocument", "Hearing",
            "LetterBatch", "LetterTemplate", "Membership", "Person", "Referral",

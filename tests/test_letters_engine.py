@@ -217,3 +217,17 @@ def test_default_templates_have_page_numbers_and_a_needs_table():
         <= set(headings)
     assert any("{{ need.domain }}" in t.rows[2].cells[0].text for t in document.tables
                if len(t.rows) > 2)
+
+
+def test_a_template_cannot_count_to_a_million():
+    message = problem_of(docx_with("{% for i in range(1000000) %}{{ i }}{% endfor %}"))
+    assert "may not do" in message or "could not be filled in" in message
+
+
+def test_placeholders_in_document_properties_are_checked_too():
+    document = Document()
+    document.add_paragraph("{{ person.full_name }}")
+    document.core_properties.title = "{{ config }}"
+    out = io.BytesIO()
+    document.save(out)
+    assert "Unknown field {{ config }}" in problem_of(out.getvalue())

@@ -51,6 +51,17 @@ def _finalize(value):
     return value
 
 
+MAX_RANGE = 1000
+
+
+def _letter_range(*args: int) -> range:
+    """range() for letters: nothing in a letter counts far, and nested loops multiply."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"the template counts beyond {MAX_RANGE}")
+    return numbers
+
+
 class LetterSandbox(ImmutableSandboxedEnvironment):
     """The only Jinja environment letters are rendered in."""
 
@@ -63,6 +74,7 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         # Letters need none of these helpers; fewer objects, fewer ways in.
         for name in ("lipsum", "cycler", "joiner"):
             self.globals.pop(name, None)
+        self.globals["range"] = _letter_range
 
     def call_binop(self, context, operator, left, right):
         if operator == "*":
@@ -261,7 +273,7 @@ def render_prepared(prepared: Prepared, context: dict) -> bytes:
     except SecurityError as exc:
         raise RenderProblem(f"The template tries something letters may not do ({exc}).") \
             from None
-    except (TemplateError, TypeError, ValueError, AttributeError) as exc:
+    except (TemplateError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise RenderProblem(f"The template could not be filled in: {exc}.") from None
     out = io.BytesIO()
     doc.save(out)
@@ -369,7 +381,8 @@ def check_template(blob: bytes) -> Prepared:
     doc = DocxTemplate(io.BytesIO(blob))
     doc.init_docx()
     sources = [source for _name, source in _part_sources(doc)]
-    problems = unknown_fields(sources)
+    sources += [getattr(doc.docx.core_properties, prop) or "" for prop in PROPERTIES]
+    problems = unknown_fields([source for source in sources if "{" in source])
     if problems:
         raise TemplateProblem("\n".join(problems))
     try:

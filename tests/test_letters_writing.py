@@ -251,3 +251,35 @@ def test_render_letter_prefers_a_manager_s_active_template(client_as, installed)
     client_as("manager").post_form(f"/letters/templates/{ours.id}/active", {"active": "0"})
     text = docx_text(generate.render_letter("court_report", {"person": {"full_name": "Kim"}}))
     assert "Report to the court" in text and "OUR OWN" not in text
+
+
+def test_the_latest_needs_assessment_and_assessment_note_fill_the_letter(app, client_as,
+                                                                         installed, referral_a,
+                                                                         users):
+    needs = pytest.importorskip("models.needs", reason="case work's needs assessments are "
+                                                       "not installed in this branch")
+    notes = pytest.importorskip("models.notes")
+    author = users["practitioner"]
+    old = needs.NeedsAssessment.create(referral=referral_a, person=referral_a.person_id,
+                                       team=referral_a.team_id, assessed_by=author)
+    needs.NeedRating.create(assessment=old, domain="housing", level="low", note="Old")
+    latest = needs.NeedsAssessment.create(referral=referral_a, person=referral_a.person_id,
+                                          team=referral_a.team_id, assessed_by=author)
+    needs.NeedRating.create(assessment=latest, domain="housing", level="medium",
+                            note="Sofa surfing")
+    needs.NeedRating.create(assessment=latest, domain="mental_health", level="high",
+                            note="Hearing voices")
+    needs.NeedRating.create(assessment=latest, domain="alcohol", level="none", note="")
+    notes.CaseNote.create(person=referral_a.person_id, referral=referral_a,
+                          team=referral_a.team_id, author=author, note_type="assessment",
+                          body="Seen at 09:10; calm and engaged.")
+    client = client_as("practitioner")
+    court = installed["court_report"]
+    page = client.get(f"/letters/referrals/{referral_a.id}/new?template={court.id}")
+    assert "Seen at 09:10; calm and engaged." in page.get_data(as_text=True)
+    write(client, referral_a, court)
+    rows = table_rows(read_bytes(GeneratedDocument.get().file))
+    needs_rows = [r for r in rows if r[0] in ("Mental health", "Housing",
+                                              "Substance misuse: alcohol")]
+    assert needs_rows == [["Mental health", "High", "Hearing voices"],
+                          ["Housing", "Medium", "Sofa surfing"]]

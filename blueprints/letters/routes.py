@@ -28,6 +28,7 @@ from ..downloads import send_stored_file
 from ..htmx import hx_redirect, render
 from ..timeline import register_link
 from ..uploads import UploadRefused, check_upload, read_upload
+from . import case_context  # noqa: F401  (registers what case work gives letters)
 from . import catalogue, court_list, defaults, engine, pdf
 from .forms import FILE_HINT, CourtListForm, LetterForm, TemplateForm, VersionForm
 from .generate import free_text_used, london_today, prepared_version, write_letter

@@ -4,7 +4,8 @@
 def register_blueprints(app) -> None:
     from .admin import bp as admin
     from .auth import bp as auth
+    from .cases import bp as cases
     from .dashboard import bp as dashboard
 
-    for bp in (auth, admin, dashboard):
+    for bp in (auth, admin, dashboard, cases):
         app.register_blueprint(bp)

@@ -2,12 +2,17 @@
 from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
+from .follow_ups import FollowUp
+from .needs import NeedRating, NeedsAssessment
+from .notes import CaseNote, CaseNoteAmendment
 from .people import Hearing, Person, Referral, ReferralShare
 from .timeline import TimelineEvent
 
 ALL_MODELS = [Team, User, Membership, AuditEvent,
-              Person, Referral, ReferralShare, Hearing, TimelineEvent]
+              Person, Referral, ReferralShare, Hearing, TimelineEvent,
+              CaseNote, CaseNoteAmendment, NeedsAssessment, NeedRating, FollowUp]
 
-__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "Hearing", "Membership", "Person", "Referral",
+__all__ = ["ALL_MODELS", "AuditEvent", "CaseNote", "CaseNoteAmendment", "FollowUp",
+           "NeedRating", "NeedsAssessment", "BaseModel", "Hearing", "Membership", "Person", "Referral",
            "ReferralShare", "Team", "TimelineEvent", "User", "db",
            "init_db", "utcnow", "writing"]

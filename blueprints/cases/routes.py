@@ -707,3 +707,70 @@ def note(note_id: int):
         return redirect(url_for("cases.detail", person_id=found.person_id) + f"#note-{found.id}")
     return render("cases/amend.html", "amended", note=_note_with_names(found.id),
                   link_for=link_for, my_team_ids=_team_ids(), **LABELS)
+
+
+# -- needs -----------------------------------------------------------------------------
+
+def _ratings_of(assessment_ids) -> dict[int, dict]:
+    out: dict[int, dict] = {a: {} for a in assessment_ids}
+    for rating in NeedRating.select().where(NeedRating.assessment.in_(list(assessment_ids) or [0])):
+        out[rating.assessment_id][rating.domain] = rating
+    return out
+
+
+@bp.route("/referrals/<int:referral_id>/needs", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def record_needs(referral_id: int):
+    """Record a needs assessment (or a reassessment: it starts from the latest one, which
+    is kept)."""
+    ref = get_referral_or_404(referral_id)
+    person = Person.get_by_id(ref.person_id)
+    form = NeedsForm()
+    previous = (NeedsAssessment.select().where(NeedsAssessment.referral == ref.id)
+                .order_by(NeedsAssessment.assessed_at.desc(), NeedsAssessment.id.desc()).first())
+    if request.method == "GET" and previous:
+        for domain, rating in _ratings_of([previous.id])[previous.id].items():
+            form[f"{domain}_level"].data = rating.level
+            form[f"{domain}_note"].data = rating.note
+    if form.validate_on_submit():
+        with writing():
+            assessment = NeedsAssessment.create(referral=ref, person=ref.person_id,
+                                                team=_acting_team(ref),
+                                                assessed_by=current_user.id)
+            NeedRating.insert_many([
+                {"assessment": assessment.id, "domain": key, "level": level.data,
+                 "note": (note.data or "").strip()}
+                for key, _label, level, note in form.domain_fields()]).execute()
+            audit("needs.assessed", object_type="needs_assessment", object_id=assessment.id,
+                  person_id=ref.person_id, team_id=ref.team_id,
+                  detail="reassessment" if previous else "first assessment")
+        flash("Needs assessment saved." + (" The earlier one is kept." if previous else ""),
+              "success")
+        return hx_redirect(url_for("cases.needs_assessment", assessment_id=assessment.id))
+    return render("cases/needs_form.html", title="Record needs", form=form, referral=ref,
+                  person=person, previous=previous, **LABELS)
+
+
+@bp.route("/needs/<int:assessment_id>")
+@role_required(*CASEWORKERS)
+def needs_assessment(assessment_id: int):
+    """One needs assessment, with what changed since the one before it on the referral."""
+    assessment = NeedsAssessment.get_or_none(NeedsAssessment.id == assessment_id)
+    if assessment is None:
+        abort(404)
+    ref = get_referral_or_404(assessment.referral_id)
+    history = list(NeedsAssessment.select(NeedsAssessment, User.name)
+                   .join(User, on=(NeedsAssessment.assessed_by == User.id), attr="assessor")
+                   .where(NeedsAssessment.referral == ref.id)
+                   .order_by(NeedsAssessment.assessed_at.desc(), NeedsAssessment.id.desc()))
+    position = next(i for i, a in enumerate(history) if a.id == assessment.id)
+    before = history[position + 1] if position + 1 < len(history) else None
+    ratings = _ratings_of([assessment.id] + ([before.id] if before else []))
+    changes = changes_between(ratings[before.id] if before else None, ratings[assessment.id])
+    with writing():
+        audit("needs.viewed", object_type="needs_assessment", object_id=assessment.id,
+              person_id=ref.person_id, team_id=ref.team_id)
+    return render("cases/needs.html", title="Needs assessment", assessment=history[position],
+                  ratings=ratings[assessment.id], changes={c["domain"]: c for c in changes},
+                  before=before, history=history, referral=ref,
+                  person=Person.get_by_id(ref.person_id), **LABELS)

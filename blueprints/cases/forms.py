@@ -280,3 +280,7 @@ class FollowUpForm(CaseForm):
 
 class RequestAccessForm(FlaskForm):
     q = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

@@ -32,7 +32,7 @@ from ..htmx import hx_redirect, is_partial, render
 from ..timeline import link_for
 from . import hooks
 from .finding import find_duplicates, find_people, known_elsewhere, parse_query
-from .forms import (AmendForm, CloseForm, FollowUpForm, HearingForm, NeedsForm, NoteForm,
+from .forms import (AmendForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm, NeedsForm, NoteForm,
                     PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
                     ShareForm, TriageForm)
 from .timeline_feed import decode_cursor, timeline_page, visible_referral_ids
@@ -774,3 +774,91 @@ def needs_assessment(assessment_id: int):
                   ratings=ratings[assessment.id], changes={c["domain"]: c for c in changes},
                   before=before, history=history, referral=ref,
                   person=Person.get_by_id(ref.person_id), **LABELS)
+
+
+# -- follow-ups ------------------------------------------------------------------------
+
+@bp.route("/referrals/<int:referral_id>/follow-ups", methods=["POST"])
+@role_required(*CASEWORKERS)
+def add_follow_up(referral_id: int):
+    """Add a follow-up (what, by when, for whom) to a referral."""
+    ref = get_referral_or_404(referral_id)
+    form = FollowUpForm()
+    form.assigned_to.choices = _assignee_choices(ref)
+    if not form.validate_on_submit():
+        return _referral_page_with(ref, follow_up_form=form)
+    with writing():
+        follow_up = FollowUp.create(referral=ref, person=ref.person_id, team=_acting_team(ref),
+                                    due_date=form.due_date.data, what=form.what.data.strip(),
+                                    assigned_to=form.assigned_to.data, created_by=current_user.id)
+        audit("follow_up.created", object_type="follow_up", object_id=follow_up.id,
+              person_id=ref.person_id, team_id=ref.team_id)
+    flash("Follow-up added.", "success")
+    return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
+@role_required(*CASEWORKERS)
+def complete_follow_up(follow_up_id: int):
+    """Mark a follow-up done."""
+    follow_up = FollowUp.get_or_none(FollowUp.id == follow_up_id)
+    if follow_up is None:
+        abort(404)
+    ref = get_referral_or_404(follow_up.referral_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with writing():
+        done = (FollowUp.update(done_at=utcnow(), done_by=current_user.id)
+                .where((FollowUp.id == follow_up.id) & FollowUp.done_at.is_null()).execute())
+        if done:
+            audit("follow_up.done", object_type="follow_up", object_id=follow_up.id,
+                  person_id=ref.person_id, team_id=ref.team_id)
+    flash("Follow-up marked done." if done else "That follow-up was already done.", "success")
+    back = request.form.get("back")
+    if back == "person":
+        return hx_redirect(url_for("cases.detail", person_id=ref.person_id))
+    return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
+
+
+# -- sharing and transfer --------------------------------------------------------------
+
+@bp.route("/referrals/<int:referral_id>/share", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def share(referral_id: int):
+    """Share a referral with another team, or transfer it to them (e.g. court to
+    probation). The receiving team then sees the person; both teams' audit trails show it."""
+    ref = get_referral_or_404(referral_id)
+    if ref.team_id not in _team_ids():
+        abort(403)  # only the holding team passes a referral on
+    person = Person.get_by_id(ref.person_id)
+    already = {s.team_id for s in ReferralShare.select(ReferralShare.team)
+               .where((ReferralShare.referral == ref.id) & (ReferralShare.kind == "share"))}
+    form = ShareForm()
+    form.team.choices = [(t.id, t.name) for t in Team.ordered()
+                         if t.id != ref.team_id and t.id not in already]
+    if form.validate_on_submit():
+        from_team = Team.get_by_id(ref.team_id)
+        to_team = Team.get_by_id(form.team.data)
+        kind, reason = form.kind.data, form.reason.data.strip()
+        with writing():
+            ReferralShare.create(referral=ref, team=to_team, from_team=from_team, kind=kind,
+                                 reason=reason, shared_by=current_user.id)
+            if kind == "transfer":
+                # The new team assigns its own practitioner.
+                Referral.update(team=to_team.id, assigned_to=None,
+                                version=Referral.version + 1).where(Referral.id == ref.id).execute()
+                ref.team = to_team
+            verb = "transferred" if kind == "transfer" else "shared"
+            audit(f"referral.{verb}_out", object_type="referral", object_id=ref.id,
+                  person_id=ref.person_id, team_id=from_team.id, detail=f"to team {to_team.id}")
+            audit(f"referral.{verb}_in", object_type="referral", object_id=ref.id,
+                  person_id=ref.person_id, team_id=to_team.id, detail=f"from team {from_team.id}")
+            add_timeline_event(ref, current_user._get_current_object(), kind,
+                               f"Referral {verb} from {from_team.name} to {to_team.name}")
+        flash(f"Referral {verb} to {to_team.name}.", "success")
+        if kind == "transfer" and to_team.id not in _team_ids():
+            return hx_redirect(url_for("cases.index"))
+        return hx_redirect(url_for("cases.referral", referral_id=ref.id))
+    return render("cases/share.html", title="Share or transfer a referral", form=form,
+                  referral=ref, person=person, team=Team.get_by_id(ref.team_id))

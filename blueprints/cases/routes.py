@@ -862,3 +862,46 @@ def share(referral_id: int):
         return hx_redirect(url_for("cases.referral", referral_id=ref.id))
     return render("cases/share.html", title="Share or transfer a referral", form=form,
                   referral=ref, person=person, team=Team.get_by_id(ref.team_id))
+
+
+# -- note search -----------------------------------------------------------------------
+
+@bp.route("/people/notes")
+@role_required(*CASEWORKERS)
+def search_notes():
+    """Search the case notes I may read; matching words are highlighted."""
+    from .note_search import RESULTS, search_notes as run_search, snippet
+    q = (request.args.get("q") or "").strip()[:200]
+    before = request.args.get("before", type=int)
+    notes = run_search(q, _team_ids(), before_id=before) if q else []
+    if q:
+        with writing():
+            audit("note.searched", object_type="search",
+                  detail=f"{len(q)}-character entry: {len(notes)} shown")
+    more_before = notes[-1].id if len(notes) == RESULTS else None
+    return render("cases/note_search.html", "note_results", title="Search case notes", q=q,
+                  notes=notes, snippet=snippet, more_before=more_before, **LABELS)
+
+
+# -- subject access --------------------------------------------------------------------
+
+@bp.route("/people/<int:person_id>/export.<fmt>")
+@role_required(*MANAGERS)
+def export(person_id: int, fmt: str):
+    """Subject access: download everything Pathways holds on a person (logged)."""
+    from flask import Response
+
+    from .subject_access import gather, to_docx, to_json
+    person = get_person_or_404(person_id)
+    if fmt not in ("json", "docx"):
+        abort(404)
+    data = gather(person)
+    with writing():
+        audit("person.exported", object_type="person", object_id=person.id,
+              person_id=person.id, detail=f"subject access export as {fmt}")
+    body = to_json(data) if fmt == "json" else to_docx(data)
+    mimetype = ("application/json" if fmt == "json" else
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    filename = f"subject-access-{person.id}-{london_today():%Y-%m-%d}.{fmt}"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -2,17 +2,21 @@
 from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
+from .files import FileChunk, StoredFile
 from .follow_ups import FollowUp
 from .needs import NeedRating, NeedsAssessment
 from .notes import CaseNote, CaseNoteAmendment
 from .people import Hearing, Person, Referral, ReferralShare
 from .timeline import TimelineEvent
 
-ALL_MODELS = [Team, User, Membership, AuditEvent,
-              Person, Referral, ReferralShare, Hearing, TimelineEvent,
-              CaseNote, CaseNoteAmendment, NeedsAssessment, NeedRating, FollowUp]
+ALL_MODELS = [
+    Team, User, Membership, AuditEvent,
+    StoredFile, FileChunk,
+    Person, Referral, ReferralShare, Hearing, TimelineEvent,
+    CaseNote, CaseNoteAmendment, NeedsAssessment, NeedRating, FollowUp,
+]
 
-__all__ = ["ALL_MODELS", "AuditEvent", "CaseNote", "CaseNoteAmendment", "FollowUp",
-           "NeedRating", "NeedsAssessment", "BaseModel", "Hearing", "Membership", "Person", "Referral",
-           "ReferralShare", "Team", "TimelineEvent", "User", "db",
-           "init_db", "utcnow", "writing"]
+__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "CaseNote", "CaseNoteAmendment",
+           "FileChunk", "FollowUp", "Hearing", "Membership", "NeedRating", "NeedsAssessment",
+           "Person", "Referral", "ReferralShare", "StoredFile", "Team", "TimelineEvent",
+           "User", "db", "init_db", "utcnow", "writing"]

@@ -45,6 +45,15 @@ def generate_accounts(ctx: BenchContext, scale: int) -> None:
 GENERATORS.append(generate_accounts)
 
 
+def generate_letters(ctx: BenchContext, scale: int) -> None:
+    """The standard letter templates (letter rendering itself: bench/letters_render.py)."""
+    from blueprints.letters.defaults import install_defaults
+    install_defaults()
+
+
+GENERATORS.append(generate_letters)
+
+
 def generate_referrals(ctx: BenchContext, scale: int) -> None:
     """People, referrals and today's court list (see bench/referral_data.py)."""
     from bench.referral_data import generate_referrals as generate

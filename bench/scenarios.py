@@ -11,4 +11,7 @@ SCENARIOS = [
     # the bench manager: all 20) and a whole year.
     ("reports, last quarter", "/reports", "manager"),
     ("reports, a year", "/reports?start=" + _YEAR_AGO + "&end=" + _TODAY, "manager"),
+    ("letters: recent letters", "/letters/", "practitioner"),
+    ("letters: field catalogue", "/letters/catalogue", "manager"),
+    ("letters: templates", "/letters/templates", "manager"),
 ]

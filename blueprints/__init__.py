@@ -4,7 +4,9 @@
 def register_blueprints(app) -> None:
     from .admin import bp as admin
     from .auth import bp as auth
+    from .cases import bp as cases
     from .dashboard import bp as dashboard
+    from .letters import bp as letters
 
-    for bp in (auth, admin, dashboard):
+    for bp in (auth, admin, dashboard, cases, letters):
         app.register_blueprint(bp)

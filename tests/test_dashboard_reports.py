@@ -331,3 +331,28 @@ def test_the_number_of_queries_does_not_grow_with_the_referrals(app, caseload, t
         database.execute_sql = original
     assert len(statements) == before
     assert sum("GROUP BY" in sql for sql in statements) >= 5
+
+
+def test_the_docx_is_the_same_with_or_without_the_letters_engine(app, caseload, team_a):
+    from docx import Document
+
+    from blueprints.dashboard import docx_report
+    from blueprints.dashboard.figures import build_report
+    team_a.name = "Team <A> & {{ config }}"
+    team_a.save()
+    report = build_report(team_a_q2(team_a))
+    args = dict(period_label=Q2.label, previous_label=Q2.previous().label,
+                team_names=[team_a.name], produced="today")
+    context = docx_report._context(report, Q2.label, Q2.previous().label, [team_a.name], "today")
+
+    def read(data):
+        doc = Document(io.BytesIO(data))
+        return ([p.text for p in doc.paragraphs if p.text.strip()],
+                [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables])
+
+    engine_made = docx_report.monitoring_docx(report, **args)
+    plain = docx_report._plain_docx(context)
+    assert read(engine_made) == read(plain)
+    paragraphs, tables = read(engine_made)
+    assert "Teams: Team <A> & {{ config }}" in paragraphs  # shown as typed, never evaluated
+    assert len(tables) == sum(len(figures) for _, figures in report)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from blueprints.dashboard.period import london_today
 from tests.factories import make_hearing, make_person, make_referral
 
@@ -101,3 +103,27 @@ def test_demo_history_is_added_once_and_fills_the_reports(app, client):
     assert 'role="img"' in page and "Referrals by source" in page
     client.sign_in(User.by_email("practitioner@pathways.example"))
     assert "No hearings for your teams today." not in client.get("/").get_data(as_text=True)
+
+
+def test_hearings_show_whether_the_court_report_is_written(client_as, users, team_a):
+    pytest.importorskip("blueprints.letters.generate")
+    from blueprints.letters.defaults import install_defaults
+    from blueprints.letters.generate import write_letter
+    from models.base import writing
+    from models.letters import LetterTemplate
+    install_defaults()
+    court_report = LetterTemplate.for_purpose("court_report")
+    gp_letter = LetterTemplate.for_purpose("gp_letter")
+    written = make_referral(make_person(given_name="Wendy", family_name="Written"), team_a)
+    other_letter = make_referral(make_person(given_name="Gus", family_name="Gpletter"), team_a)
+    for referral, template in ((written, court_report), (other_letter, gp_letter)):
+        make_hearing(referral, date=london_today())
+        with writing():
+            write_letter(referral, template.latest_version(), users["practitioner"], {})
+    page = client_as("practitioner").get("/").get_data(as_text=True)
+    rows = {name: page.split(name)[1].split("</tr>")[0] for name in ("Wendy Written", "Gus Gpletter")}
+    assert "Written" in rows["Wendy Written"] and "Write the court report" not in rows["Wendy Written"]
+    assert "Not yet" in rows["Gus Gpletter"]  # a letter to the GP is not the court report
+    assert (f"/letters/referrals/{other_letter.id}/new?template={court_report.id}"
+            in rows["Gus Gpletter"])
+    assert f"/people/{written.person_id}" in page  # one click to the person

@@ -5,6 +5,7 @@ def register_blueprints(app) -> None:
     from .admin import bp as admin
     from .auth import bp as auth
     from .dashboard import bp as dashboard
+    from .library import bp as library
 
-    for bp in (auth, admin, dashboard):
+    for bp in (auth, admin, dashboard, library):
         app.register_blueprint(bp)

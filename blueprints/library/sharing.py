@@ -9,6 +9,7 @@ token is a plain 404, and an address that keeps guessing is refused (429) for a 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from flask import abort, flash, redirect, request, url_for
@@ -162,8 +163,9 @@ def revoke_link(link_id: int):
             audit("library.share_link_revoked", object_type="share_link", object_id=link.id,
                   team_id=link.session.team_id if link.session_id else None)
         flash("The link has been withdrawn.", "success")
+    # Back to the page the button was on: only a plain path inside the library.
     back = request.form.get("back", "")
-    return redirect(back if back.startswith("/library/") and "//" not in back
+    return redirect(back if re.fullmatch(r"/library/[A-Za-z0-9_/-]*", back)
                     else url_for("library.share_links"))
 
 

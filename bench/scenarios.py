@@ -3,3 +3,8 @@ SCENARIOS = [
     ("login page", "/login", None),
     ("home page", "/", "practitioner"),
 ]
+
+# A scenario may carry a fourth item: extra request headers (e.g. HX-Request for a fragment).
+from bench.library import SCENARIOS as LIBRARY  # noqa: E402
+
+SCENARIOS += LIBRARY

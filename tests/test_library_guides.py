@@ -249,3 +249,28 @@ def test_a_pdf_version_gets_a_first_page_thumbnail_when_pdftoppm_is_installed(cl
     response = client_as("practitioner").get(f"/library/versions/{version.id}/thumbnail")
     assert response.status_code == 200 and response.get_data().startswith(b"\x89PNG")
     assert response.headers["Content-Disposition"].startswith("inline;")
+
+
+def test_a_10_mb_download_is_streamed_not_held_in_memory(client_as, users):
+    import tracemalloc
+
+    from models.files import store
+    data = make.large_pdf_bytes(10 * 1024 * 1024)
+    guide = Guide.create(title="Large", created_by=users["trainer"])
+    version = GuideVersion.create(guide=guide, label="v1", kind="pdf", uploaded_by=users["trainer"],
+                                  file=store(data, "application/pdf", "pdf"))
+    size = len(data)
+    del data
+    client = client_as("practitioner")
+    tracemalloc.start()
+    try:
+        response = client.get(f"/library/versions/{version.id}/download", buffered=False)
+        received = sum(len(chunk) for chunk in response.response)
+        response.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert received == size
+    # A few 1 MB chunks at most (PostgreSQL's driver holds a chunk twice while decoding it),
+    # never the 10 MB file.
+    assert peak < 6 * 1024 * 1024, f"peak {peak / 1048576:.1f} MB while sending 10 MB"

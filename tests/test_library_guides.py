@@ -274,3 +274,16 @@ def test_a_10_mb_download_is_streamed_not_held_in_memory(client_as, users):
     # A few 1 MB chunks at most (PostgreSQL's driver holds a chunk twice while decoding it),
     # never the 10 MB file.
     assert peak < 6 * 1024 * 1024, f"peak {peak / 1048576:.1f} MB while sending 10 MB"
+
+
+def test_ranked_ids_agree_with_the_full_text_rank(users):
+    from models.library import GUIDE_TEXT
+    for n, title in enumerate(["Trauma and women", "Trauma trauma trauma", "Women in court",
+                               "Custody and trauma-informed care", "Learning disability"]):
+        make_guide(users["trainer"], title=title, summary=f"guide {n}")
+    expected = [g.id for g in Guide.select().where(GUIDE_TEXT.matches(Guide.id, "trauma"))
+                .order_by(GUIDE_TEXT.rank(Guide.id, "trauma"), Guide.id)]
+    ranked = GUIDE_TEXT.ranked_ids(Guide.id, "trauma")
+    assert ranked == expected and len(ranked) == 3
+    assert Guide.get(Guide.title == "Learning disability").id not in ranked
+    assert GUIDE_TEXT.ranked_ids(Guide.id, "  ") == []

@@ -78,14 +78,20 @@ def search_library(q: str, topic: str, audience: str, editor: bool):
     if audience:
         guides = Guide.with_audience(guides, audience)
         sheets = QuickSheet.with_audience(sheets, audience)
-    if q.strip():
-        guides = guides.where(GUIDE_TEXT.matches(Guide.id, q)).order_by(GUIDE_TEXT.rank(Guide.id, q))
-        sheets = (sheets.where(SHEET_TEXT.matches(QuickSheet.id, q))
-                  .order_by(SHEET_TEXT.rank(QuickSheet.id, q)))
-    else:
-        guides = guides.order_by(fn.LOWER(Guide.title))
-        sheets = sheets.order_by(fn.LOWER(QuickSheet.title))
-    return list(guides.limit(RESULTS)), list(sheets.limit(RESULTS))
+    if not q.strip():
+        return (list(guides.order_by(fn.LOWER(Guide.title)).limit(RESULTS)),
+                list(sheets.order_by(fn.LOWER(QuickSheet.title)).limit(RESULTS)))
+    return (_in_rank_order(guides, Guide.id, GUIDE_TEXT.ranked_ids(Guide.id, q)),
+            _in_rank_order(sheets, QuickSheet.id, SHEET_TEXT.ranked_ids(QuickSheet.id, q)))
+
+
+def _in_rank_order(query, id_field, ranked: list[int]) -> list:
+    """The rows of `query` among `ranked` ids, in that order, at most RESULTS of them."""
+    if not ranked:
+        return []
+    position = {row_id: n for n, row_id in enumerate(ranked)}
+    rows = sorted(query.where(id_field.in_(ranked)), key=lambda row: position[row.id])
+    return rows[:RESULTS]
 
 
 def current_versions(guides) -> tuple[dict, dict]:
@@ -94,7 +100,10 @@ def current_versions(guides) -> tuple[dict, dict]:
     current, downloads = {}, {}
     if not ids:
         return current, downloads
-    rows = (GuideVersion.select().where(GuideVersion.guide.in_(ids))
+    rows = (GuideVersion.select(GuideVersion.id, GuideVersion.guide, GuideVersion.label,
+                                GuideVersion.kind, GuideVersion.published,
+                                GuideVersion.download_count)
+            .where(GuideVersion.guide.in_(ids))
             .order_by(GuideVersion.uploaded_at.desc(), GuideVersion.id.desc()))
     for version in rows:
         downloads[version.guide_id] = downloads.get(version.guide_id, 0) + version.download_count

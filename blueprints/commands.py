@@ -21,6 +21,7 @@ DEMO_PARTS = [
     "blueprints.admin.demo",
     "blueprints.cases.demo",
     "blueprints.letters.demo",
+    "blueprints.library.demo",
     "blueprints.dashboard.demo",  # after every part that adds people (it adds a history)
 ]
 

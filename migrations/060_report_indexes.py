@@ -1,7 +1,7 @@
 """060 indexes for monitoring reports: referrals by team and when they were received or
 closed, so a period's figures are read from an index range rather than the whole table.
-The received index also holds the columns the figures count (person, source, route), so
-those queries never visit the table itself."""
+The indexes also hold the columns the figures count (person, source, route, outcome; a
+person's gender and ethnicity), so those queries never visit the tables themselves."""
 
 import peewee as pw
 from peewee_migrate import Migrator
@@ -10,6 +10,8 @@ INDEXES = [
     ("referral_team_received_at", "referral",
      "team_id, received_at, person_id, source, screening_route"),
     ("referral_team_closed_at", "referral", "team_id, closed_at, outcome"),
+    # People seen by gender and ethnic group: read from this small index, not the table.
+    ("person_report_groups", "person", "id, gender, ethnicity"),
 ]
 
 

@@ -10,6 +10,8 @@ INDEXES = [
     ("referral_team_received_at", "referral",
      "team_id, received_at, person_id, source, screening_route"),
     ("referral_team_closed_at", "referral", "team_id, closed_at, outcome"),
+    # The home page's "my open referrals".
+    ("referral_assignee_status", "referral", "assigned_to_id, status, team_id"),
     # People seen by gender and ethnic group: read from this small index, not the table.
     ("person_report_groups", "person", "id, gender, ethnicity"),
 ]

@@ -70,3 +70,12 @@ def test_practitioner_sees_today_s_hearings_and_refreshes_them(page, users, team
     expect(page.locator("#panel-hearings")).to_contain_text("Late Listing")
     assert page.evaluate("window.__marker") == marker
     assert page.console_errors == []
+
+
+def test_trainer_and_coordinator_home_pages_are_accessible(page, users, team_a):
+    for role in ("trainer", "coordinator"):
+        sign_in(page, users[role].email, PASSWORD)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+        check_accessibility(page, f"home-{role}")
+        screenshot(page, f"dashboard-home-{role}")
+        page.context.clear_cookies()

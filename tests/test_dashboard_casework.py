@@ -106,3 +106,16 @@ def test_follow_ups_overdue_and_due_this_week_are_on_my_home_page(client_as, use
     assert "Already done" not in page and "Someone else" not in page and "Next month" not in page
     fragment = client_as("practitioner").hx_get("/my-day/follow-ups").get_data(as_text=True)
     assert fragment.lstrip().startswith("<section") and "Fola Upton" in fragment
+
+
+def test_one_small_assessment_bucket_takes_a_second_one_with_it(app, users, team_a):
+    received = dt.datetime(2026, 5, 4, 8, 0)
+    for h in [1] * 5 + [30] * 6:
+        referral = make_referral(make_person(), team_a, received_at=received)
+        assess(referral, users["practitioner"], received + dt.timedelta(hours=h), {})
+    for _ in range(2):
+        make_referral(make_person(), team_a, received_at=received)
+    figure = assessment.time_to_assessment(Scope(Q2, (team_a.id,)))
+    shown = {label: cells[0].text for label, cells in figure.rows}
+    assert shown["Not assessed yet"] == "fewer than 5"
+    assert shown["Within 4 hours"] == "withheld" and shown["1 to 3 days"] == "6"

@@ -6,7 +6,8 @@ from peewee import JOIN, SQL, Case, fn
 from models.people import Referral
 
 from ..optional import attribute
-from .base import Figure, Scope, Series, count, in_period, measure
+from .base import (WITHHELD_NOTE, Figure, Scope, Series, count, in_period, measure,
+                   withheld_parts)
 from .sql_time import hours_between
 
 BUCKETS = [(4, "Within 4 hours"), (24, "4 to 24 hours"), (72, "1 to 3 days"),
@@ -35,12 +36,17 @@ def time_to_assessment(scope: Scope) -> Figure | None:
     average, assessed = (base.select(fn.AVG(hours) / 24.0, fn.COUNT(first.c.first_at))
                          .tuples().get())
     labels = [label for _, label in BUCKETS] + [NOT_YET]
+    # The buckets add up to the referrals received (published in other figures), so one
+    # small bucket would be the total minus the others: a second one is withheld.
+    keys = list(range(len(labels)))
+    withheld = withheld_parts(rows, keys)
     return Figure(
         key="time-to-assessment", title="Time from referral to assessment",
         description="Referrals received in the period, by the time from the referral to "
                     "the first needs assessment on it.",
         label_heading="Assessed", labels=labels,
-        series=[Series("Referrals", [count(rows.get(i, 0)) for i in range(len(labels))])],
+        series=[Series("Referrals", [count(rows.get(i, 0), i in withheld) for i in keys])],
         unit="referrals",
         notes=[f"Average time to the first assessment: "
-               f"{measure(average, 'days', assessed).text}."])
+               f"{measure(average, 'days', assessed).text}."]
+        + ([WITHHELD_NOTE] if withheld else []))

@@ -18,7 +18,8 @@ class NavItem:
 # In display order. An entry is shown to the roles its view allows (see access.py), so the
 # menu can never offer a page that would answer 403.
 NAV_ITEMS = [
-    NavItem("Home", "dashboard.index", "dashboard"),
+    # "Home" is current on the home page only, not on the reports (same blueprint).
+    NavItem("Home", "dashboard.index", "dashboard_home"),
     NavItem("People", "cases.index", "cases"),
     NavItem("Services", "directory.index", "directory"),
     NavItem("Letters", "letters.index", "letters"),

@@ -356,3 +356,12 @@ def test_the_docx_is_the_same_with_or_without_the_letters_engine(app, caseload, 
     paragraphs, tables = read(engine_made)
     assert "Teams: Team <A> & {{ config }}" in paragraphs  # shown as typed, never evaluated
     assert len(tables) == sum(len(figures) for _, figures in report)
+
+
+def test_only_reports_is_marked_current_in_the_menu_on_the_reports_page(client_as):
+    page = client_as("manager").get("/reports").get_data(as_text=True)
+    assert page.count('aria-current="page"') == 1
+    current = page.split('aria-current="page"')[1][:120]
+    assert "Reports" in current
+    home = client_as("manager").get("/").get_data(as_text=True)
+    assert "Home" in home.split('aria-current="page"')[1][:120]

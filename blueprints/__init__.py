@@ -5,6 +5,7 @@ def register_blueprints(app) -> None:
     from .admin import bp as admin
     from .auth import bp as auth
     from .dashboard import bp as dashboard
+    from .directory import bp as directory
 
-    for bp in (auth, admin, dashboard):
+    for bp in (auth, admin, dashboard, directory):
         app.register_blueprint(bp)

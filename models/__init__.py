@@ -1,12 +1,13 @@
 """Pathways models, one module per aggregate. ALL_MODELS lists every table in create order."""
 from .accounts import Membership, Team, User
 from .audit import AuditEvent
+from .directory import DIRECTORY_MODELS
 from .base import BaseModel, db, init_db, utcnow, writing
 from .people import Hearing, Person, Referral, ReferralShare
 from .timeline import TimelineEvent
 
 ALL_MODELS = [Team, User, Membership, AuditEvent,
-              Person, Referral, ReferralShare, Hearing, TimelineEvent]
+              Person, Referral, ReferralShare, Hearing, TimelineEvent, *DIRECTORY_MODELS]
 
 __all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "Hearing", "Membership", "Person", "Referral",
            "ReferralShare", "Team", "TimelineEvent", "User", "db",

@@ -29,7 +29,10 @@ CATEGORIES = [
     ("benefits", "Benefits"),
 ]
 ELIGIBILITY = [("women-only", "Women only"), ("under-probation", "Must be under probation"),
-               ("self-referral", "Self-referral accepted")]
+               ("self-referral", "Self-referral accepted"),
+               ("refer-by-phone", "Referrals by phone"), ("refer-by-email", "Referrals by email"),
+               ("refer-by-form", "Referrals by online or paper form"),
+               ("refer-by-letter", "Referrals by letter")]
 
 
 def _uuid(*parts):
@@ -41,7 +44,8 @@ def _seed_taxonomies(migrator, database):
     p = database.param
     for slug, label, terms, kind in (
             ("pathways-categories", "Pathways categories", CATEGORIES, "category"),
-            ("pathways-eligibility", "Pathways eligibility", ELIGIBILITY, "eligibility")):
+            ("pathways-eligibility", "Pathways eligibility and referral methods", ELIGIBILITY,
+             "eligibility")):
         migrator.sql(f"INSERT INTO taxonomy (uuid, name, description, uri, version) "
                      f"VALUES ({p}, {p}, {p}, '', '1')",
                      _uuid("taxonomy", slug), label,

@@ -66,12 +66,17 @@ CATEGORIES = [
 ]
 CATEGORY_TAXONOMY = ("pathways-categories", "Pathways categories")
 
-# Eligibility flags exported as HSDS attributes with terms of a taxonomy of our own.
-ELIGIBILITY_TAXONOMY = ("pathways-eligibility", "Pathways eligibility")
+# Eligibility flags and referral methods, which HSDS has no field for, are exported as
+# HSDS attributes with terms of a taxonomy of our own: (slug, label, what it sets).
+ELIGIBILITY_TAXONOMY = ("pathways-eligibility", "Pathways eligibility and referral methods")
 ELIGIBILITY_TERMS = [
     ("women-only", "Women only", "women_only"),
     ("under-probation", "Must be under probation", "probation_only"),
     ("self-referral", "Self-referral accepted", "self_referral"),
+    ("refer-by-phone", "Referrals by phone", "method:phone"),
+    ("refer-by-email", "Referrals by email", "method:email"),
+    ("refer-by-form", "Referrals by online or paper form", "method:form"),
+    ("refer-by-letter", "Referrals by letter", "method:letter"),
 ]
 
 REFERRAL_METHODS = {

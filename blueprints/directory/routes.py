@@ -3,21 +3,26 @@ verifying and archiving services (coordinators and managers)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from models.base import utcnow, writing
-from models.directory import (LONDON_BOROUGHS, SORTS, Address, Contact, Location, Phone,
-                              Service, ServiceAtLocation, TaxonomyTerm, search_services,
-                              twelve_months_before)
+from models.directory import (LONDON_BOROUGHS, SORTS, Address, Contact, DirectoryImport,
+                              Location, Phone, Service, ServiceAtLocation, TaxonomyTerm,
+                              search_services, twelve_months_before)
 
 from ..access import role_required
 from ..audit import audit
 from ..htmx import hx_redirect, render
-from .forms import ConfirmForm, SearchForm, ServiceForm
+from .forms import ConfirmForm, ImportForm, SearchForm, ServiceForm
+from .hsds import export_organizations, used_taxonomies
+from .importing import (IMPORT_MAX_BYTES, ImportRefused, apply, plan, read_upload,
+                        rows_from_json, rows_to_json, summary)
 from .records import form_data_for, save_service_form
+from .tabular import write_package
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -198,3 +203,141 @@ def highlight_filter(text, q):
     """Escape `text` and mark the searched words in it."""
     from models.search import highlight
     return highlight(text, q)
+
+
+# -- Open Referral import and export ------------------------------------------------------
+
+def _pending_import(token) -> DirectoryImport:
+    """An import preview of the current user's (another user's is not found: 404)."""
+    found = DirectoryImport.get_or_none((DirectoryImport.token == token)
+                                        & (DirectoryImport.uploaded_by == current_user.id))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def import_file():
+    """Upload an Open Referral file; see what it would change before anything changes."""
+    form = ImportForm()
+    status = 200
+    # The size is checked before the body is parsed, so a huge upload is never read.
+    if request.method == "POST" and (request.content_length or 0) > IMPORT_MAX_BYTES + 65536:
+        form.form_errors.append(
+            f"The file is {request.content_length / 1048576:.0f} MB: the largest file "
+            f"Pathways imports is {IMPORT_MAX_BYTES // 1048576} MB. Nothing was imported.")
+        status = 413
+    elif form.validate_on_submit():
+        try:
+            file_format, services, warnings = read_upload(form.upload.data)
+        except ImportRefused as error:
+            form.upload.errors.append(f"{error} Nothing was imported.")
+        else:
+            rows = plan(services)
+            counts = summary(rows)
+            with writing():
+                pending = DirectoryImport.create(
+                    uploaded_by=current_user.id, file_format=file_format,
+                    filename=(form.upload.data.filename or "")[-200:],
+                    payload=json.dumps({"rows": json.loads(rows_to_json(rows)),
+                                        "warnings": warnings}, ensure_ascii=False),
+                    summary=", ".join(f"{n} {k}" for k, n in counts.items()))
+                audit("directory.import_previewed", object_type="directory_import",
+                      object_id=pending.token, detail=pending.summary)
+            return redirect(url_for("directory.import_preview", token=pending.token))
+    recent = list(DirectoryImport.select().where(DirectoryImport.status == "applied")
+                  .order_by(DirectoryImport.id.desc()).limit(5))
+    return render("directory/import.html", status=status, title="Import and export services",
+                  form=form, recent=recent, max_mb=IMPORT_MAX_BYTES // 1048576)
+
+
+@bp.route("/import/<uuid:token>", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def import_preview(token):
+    """What an uploaded file would change; confirming applies it in one transaction."""
+    pending = _pending_import(token)
+    payload = json.loads(pending.payload)
+    rows = rows_from_json(json.dumps(payload["rows"]))
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if pending.status != "pending":
+            form.form_errors.append("This file has already been imported or cancelled.")
+        elif request.form.get("action") == "cancel":
+            with writing():
+                DirectoryImport.update(status="cancelled").where(
+                    DirectoryImport.id == pending.id).execute()
+                audit("directory.import_cancelled", object_type="directory_import",
+                      object_id=pending.token)
+            flash("Import cancelled: nothing was changed.", "success")
+            return redirect(url_for("directory.import_file"))
+        else:
+            # Checked again now: the directory may have changed since the preview.
+            rows = plan([r.data for r in rows if r.data is not None]) + [
+                r for r in rows if r.data is None]
+            try:
+                with writing():
+                    done = apply(rows)
+                    claimed = (DirectoryImport.update(status="applied", applied_at=utcnow())
+                               .where((DirectoryImport.id == pending.id)
+                                      & (DirectoryImport.status == "pending")).execute())
+                    if not claimed:
+                        raise ImportRefused("This file has already been imported.")
+                    audit("directory.import_applied", object_type="directory_import",
+                          object_id=pending.token,
+                          detail=f"new={done.get('new', 0)} changed={done.get('changed', 0)}")
+            except ImportRefused as error:
+                form.form_errors.append(str(error))
+            except Exception:  # noqa: BLE001 - any failure leaves the directory unchanged
+                current_app.logger.exception("directory import failed")
+                form.form_errors.append("The import failed and nothing was changed. "
+                                        "Check the file and try again.")
+            else:
+                flash(f"Imported: {done.get('new', 0)} new and {done.get('changed', 0)} "
+                      "changed services.", "success")
+                return redirect(url_for("directory.index"))
+    return render("directory/import_preview.html", title="Check the import", form=form,
+                  pending=pending, rows=rows, counts=summary(rows),
+                  warnings=payload.get("warnings", []))
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """A file over the app's request limit: explained on the import page itself."""
+    if request.endpoint != "directory.import_file":
+        from ..errors import render_error
+        return render_error(413)
+    form = ImportForm(formdata=None)  # the body is never read
+    form.form_errors.append(
+        f"The file is too large: the largest file Pathways imports is "
+        f"{IMPORT_MAX_BYTES // 1048576} MB. Nothing was imported.")
+    return render("directory/import.html", status=413, title="Import and export services",
+                  form=form, recent=[], max_mb=IMPORT_MAX_BYTES // 1048576)
+
+
+@bp.route("/export.json")
+@role_required(*EDITORS)
+def export_json():
+    """Download the directory as Open Referral UK JSON (organization_full objects)."""
+    data = export_organizations()
+    with writing():
+        audit("directory.exported", object_type="directory", detail=f"json, {len(data)} organisations")
+    body = json.dumps(data, ensure_ascii=False, indent=1)
+    return _download(body.encode("utf-8"), "application/json", "json")
+
+
+@bp.route("/export.zip")
+@role_required(*EDITORS)
+def export_csv():
+    """Download the directory as the Open Referral tabular package (a ZIP of CSV files)."""
+    data = export_organizations()
+    with writing():
+        audit("directory.exported", object_type="directory", detail=f"csv, {len(data)} organisations")
+    return _download(write_package(data, used_taxonomies(data)), "application/zip", "zip")
+
+
+def _download(body: bytes, mimetype: str, extension: str):
+    response = current_app.response_class(body, mimetype=mimetype)
+    name = f"pathways-services-{dt.date.today().isoformat()}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

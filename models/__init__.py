@@ -3,12 +3,17 @@ from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .directory import DIRECTORY_MODELS
 from .base import BaseModel, db, init_db, utcnow, writing
+from .files import FileChunk, StoredFile
 from .people import Hearing, Person, Referral, ReferralShare
 from .timeline import TimelineEvent
 
-ALL_MODELS = [Team, User, Membership, AuditEvent,
-              Person, Referral, ReferralShare, Hearing, TimelineEvent, *DIRECTORY_MODELS]
+ALL_MODELS = [
+    Team, User, Membership, AuditEvent,
+    StoredFile, FileChunk,
+    Person, Referral, ReferralShare, Hearing, TimelineEvent,
+    *DIRECTORY_MODELS,
+]
 
-__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "Hearing", "Membership", "Person", "Referral",
-           "ReferralShare", "Team", "TimelineEvent", "User", "db",
-           "init_db", "utcnow", "writing"]
+__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "FileChunk", "Hearing", "Membership",
+           "Person", "Referral", "ReferralShare", "StoredFile", "Team", "TimelineEvent",
+           "User", "db", "init_db", "utcnow", "writing"]

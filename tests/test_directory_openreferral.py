@@ -339,7 +339,7 @@ def test_a_file_just_over_the_import_limit_is_refused(client_as, app):
     from blueprints.directory import importing
     body = b"[" + b" " * (importing.IMPORT_MAX_BYTES + 10) + b"]"
     response = upload(client_as("coordinator"), "big.json", body)
-    assert "the largest file Pathways imports is 10 MB" in response.get_data(as_text=True)
+    assert "larger than 10 MB, the largest file Pathways imports" in response.get_data(as_text=True)
 
 
 def test_zip_bombs_are_refused_before_unpacking(client_as):

@@ -33,25 +33,21 @@ class Row:
     data: dict | None = None
 
 
-def file_size(storage) -> int:
-    """The uploaded file's size, found without reading it into memory."""
-    stream = storage.stream
-    stream.seek(0, 2)
-    size = stream.tell()
-    stream.seek(0)
-    return size
-
-
 def read_upload(storage) -> tuple[str, list, list[str]]:
-    """(format, service objects, warnings) from an uploaded file, or ImportRefused."""
-    size = file_size(storage)
-    if size == 0:
-        raise ImportRefused("The file is empty.")
-    if size > IMPORT_MAX_BYTES:
-        raise ImportRefused(f"The file is {size / 1048576:.1f} MB: the largest file Pathways "
-                            f"imports is {IMPORT_MAX_BYTES // 1048576} MB. Split it into "
-                            "smaller files.")
-    data = storage.stream.read(IMPORT_MAX_BYTES + 1)
+    """(format, service objects, warnings) from an uploaded file, or ImportRefused.
+    At most IMPORT_MAX_BYTES + 1 bytes are read (the shared bounded read), and the
+    format comes from the content: a ZIP package or JSON text."""
+    from ..uploads import UploadRefused
+    from ..uploads import read_upload as bounded_read
+    try:
+        data = bounded_read(storage, IMPORT_MAX_BYTES)
+    except UploadRefused as error:
+        if error.kind == "too_large":
+            raise ImportRefused(f"The file is larger than {IMPORT_MAX_BYTES // 1048576} MB, "
+                                "the largest file Pathways imports. Split it into smaller "
+                                "files.") from None
+        raise ImportRefused("The file is empty." if getattr(storage, "filename", "")
+                            else error.message) from None
     name = (storage.filename or "").lower()
     if data[:4] == b"PK\x03\x04" or name.endswith(".zip"):
         try:

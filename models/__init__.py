@@ -5,13 +5,14 @@ from .directory import DIRECTORY_MODELS
 from .base import BaseModel, db, init_db, utcnow, writing
 from .files import FileChunk, StoredFile
 from .people import Hearing, Person, Referral, ReferralShare
+from .service_referrals import SERVICE_REFERRAL_MODELS
 from .timeline import TimelineEvent
 
 ALL_MODELS = [
     Team, User, Membership, AuditEvent,
     StoredFile, FileChunk,
     Person, Referral, ReferralShare, Hearing, TimelineEvent,
-    *DIRECTORY_MODELS,
+    *DIRECTORY_MODELS, *SERVICE_REFERRAL_MODELS,
 ]
 
 __all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "FileChunk", "Hearing", "Membership",

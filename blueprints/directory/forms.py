@@ -110,3 +110,43 @@ class ImportForm(FlaskForm):
     def validate_upload(self, field):
         if not field.data or not getattr(field.data, "filename", ""):
             raise ValidationError("Choose a JSON file or a ZIP of CSV files to import")
+
+
+class ServiceReferralForm(FlaskForm):
+    """Refer a person (on one of their referrals) to a directory service."""
+    service = StringField("Service", validators=[
+        DataRequired("Choose the service you are referring to"), Length(max=36)])
+    reason = TextAreaField("Reason for the referral", validators=_text(
+        "Reason for the referral", 2000, "Enter the reason for the referral"))
+    method = RadioField("How the referral was sent",
+                        validators=[DataRequired("Select how the referral was sent")])
+    sent_on = DateField("Date sent", validators=[DataRequired("Enter the date the referral "
+                                                              "was sent, like 2026-03-27")])
+    follow_up_on = DateField("Follow-up date", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from models.service_referrals import METHODS
+        self.method.choices = list(METHODS.items())
+
+    def validate_service(self, field):
+        from models.directory import Service
+        service = Service.by_uuid(field.data or "")
+        if service is None or service.is_archived:
+            raise ValidationError("Choose a service from the directory")
+        self.chosen_service = service
+
+
+class StatusForm(FlaskForm):
+    """Record what happened to a service referral."""
+    status = RadioField("What happened", validators=[DataRequired("Select what happened")])
+    changed_on = DateField("Date", validators=[DataRequired("Enter the date it happened, "
+                                                            "like 2026-03-27")])
+    note = TextAreaField("Note", validators=_text("Note", 1000))
+    version = HiddenField()
+
+    def __init__(self, *args, service_referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from models.service_referrals import SERVICE_REFERRAL_STATUSES
+        nexts = service_referral.next_statuses if service_referral is not None else ()
+        self.status.choices = [(s, SERVICE_REFERRAL_STATUSES[s]) for s in nexts]

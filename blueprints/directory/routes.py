@@ -14,7 +14,7 @@ from models.directory import (LONDON_BOROUGHS, SORTS, Address, Contact, Director
                               Location, Phone, Service, ServiceAtLocation, TaxonomyTerm,
                               search_services, twelve_months_before)
 
-from ..access import role_required
+from ..access import role_required, user_team_ids
 from ..audit import audit
 from ..htmx import hx_redirect, render
 from .forms import ConfirmForm, ImportForm, SearchForm, ServiceForm
@@ -115,7 +115,7 @@ def _stats_for(service):
         from models.service_referrals import referral_figures
     except ImportError:  # referrals to services are not installed
         return None
-    return referral_figures(service)
+    return referral_figures(service, user_team_ids())
 
 
 @bp.route("/services/new", methods=["GET", "POST"])

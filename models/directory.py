@@ -21,7 +21,7 @@ import re
 import unicodedata
 import uuid
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, FloatField,
+from peewee import (SQL, BooleanField, Case, CharField, DateField, DateTimeField, FloatField,
                     ForeignKeyField, IntegerField, TextField, UUIDField, fn)
 
 from .accounts import User
@@ -439,25 +439,12 @@ def borough_named(text: str | None) -> str:
     return ""
 
 
-SORTS = {"relevance": "Best match", "name": "Name (A to Z)", "verified": "Recently verified"}
-
-
-def search_services(q: str = "", *, category: TaxonomyTerm | None = None,
-                    borough: str = "", women_only: bool = False, sort: str = "relevance",
-                    include_archived: bool = False):
-    """Services matching the search box and filters, best first.
-
-    Relevance is the same on SQLite and PostgreSQL: services whose *name* has every word
-    come first, then full-text rank, then name, so the two databases agree on the order
-    of everything a user can tell apart.
-    """
-    from .search import terms
-    q = search_words(q)
-    query = Service.select(Service, Organization).join(Organization)
+def _filtered(q: str, category, borough: str, women_only: bool, include_archived: bool):
+    """Services matching the words of `q` (full-text index) and the filters, unordered."""
+    query = Service.select()
     if not include_archived:
         query = query.where(Service.archived_at.is_null())
-    words = terms(q)
-    if words:
+    if q:
         query = query.where(SERVICE_TEXT.matches(Service.id, q))
     if category is not None:
         mapped = TaxonomyTerm.select(TaxonomyTerm.id).where(
@@ -469,18 +456,50 @@ def search_services(q: str = "", *, category: TaxonomyTerm | None = None,
             ServiceArea.select(ServiceArea.service).where(ServiceArea.borough == borough)))
     if women_only:
         query = query.where(Service.women_only == True)  # noqa: E712 (peewee expression)
-    name = fn.LOWER(Service.name)
-    if sort == "verified":
-        return query.order_by(Service.verified_on.desc(nulls="LAST"), name, Service.id)
+    return query
+
+
+def relevance(words: list[str]) -> list:
+    """ORDER BY terms, best first: more of the words starting a word of the name, then
+    shorter entries (a focused service before one that lists everything), then name.
+    Plain SQL on columns, so SQLite and PostgreSQL give the same order."""
+    spaced = fn.LOWER(SQL("' '") .concat(Service.name))
+    hits = None
+    for term in words:
+        hit = Case(None, [(spaced.contains(" " + term), 1)], 0)
+        hits = hit if hits is None else hits + hit
+    return [hits.desc(), fn.LENGTH(Service.search_text), fn.LOWER(Service.name), Service.id]
+
+
+def find_services(q: str = "", *, category: TaxonomyTerm | None = None, borough: str = "",
+                  women_only: bool = False, sort: str = "relevance",
+                  include_archived: bool = False, page: int = 1, per_page: int = 20
+                  ) -> tuple[int, list[Service]]:
+    """(how many services match, this page of them with their organisation), best first.
+    The full-text index finds the matches; the filters narrow them."""
+    from .search import terms
+    q = search_words(q)
+    words = terms(q)
+    query = _filtered(q if words else "", category, borough, women_only, include_archived)
+    total = query.count()
     if sort == "relevance" and words:
-        in_name = None
-        for word in terms(q):
-            test = name.contains(word)
-            in_name = test if in_name is None else (in_name & test)
-        from peewee import Case
-        return query.order_by(Case(None, [(in_name, 0)], 1), SERVICE_TEXT.rank(Service.id, q),
-                              name, Service.id)
-    return query.order_by(name, Service.id)
+        order = relevance(words)
+    elif sort == "verified":
+        order = [Service.verified_on.desc(nulls="LAST"), fn.LOWER(Service.name), Service.id]
+    else:
+        order = [fn.LOWER(Service.name), Service.id]
+    page_rows = (query.select(Service, Organization).join(Organization).order_by(*order)
+                 .paginate(page, per_page))
+    return total, list(page_rows)
+
+
+SORTS = {"relevance": "Best match", "name": "Name (A to Z)", "verified": "Recently verified"}
+
+
+def search_services(q: str = "", **filters) -> list[Service]:
+    """Every matching service, best first (see find_services)."""
+    total, services = find_services(q, page=1, per_page=100_000, **filters)
+    return services
 
 
 def ensure_pathways_taxonomies() -> None:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from models.base import utcnow, writing
 from models.directory import (LONDON_BOROUGHS, SORTS, Address, Contact, DirectoryImport,
                               Location, Phone, Service, ServiceAtLocation, TaxonomyTerm,
-                              search_services, twelve_months_before)
+                              find_services, twelve_months_before)
 
 from ..access import role_required, user_team_ids
 from ..audit import audit
@@ -42,7 +42,7 @@ def get_service(service_id) -> Service:
 
 
 def run_search(args, categories):
-    """Read the search form from `args`; return (form, criteria, query)."""
+    """Read the search form from `args`; return (form, criteria, filters)."""
     form = SearchForm(args, categories=categories)
     form.validate()
     q = "" if form.q.errors else (form.q.data or "").strip()
@@ -51,9 +51,9 @@ def run_search(args, categories):
     sort = form.sort.data if form.sort.data in SORTS else "relevance"
     criteria = {"q": q, "category": str(category.uuid) if category else "", "borough": borough,
                 "women": "y" if form.women.data else "", "sort": sort}
-    query = search_services(q, category=category, borough=borough,
-                            women_only=bool(form.women.data), sort=sort)
-    return form, criteria, query
+    filters = {"category": category, "borough": borough, "women_only": bool(form.women.data),
+               "sort": sort}
+    return form, criteria, filters
 
 
 def referral_phones(services: list[Service]) -> dict[int, str]:
@@ -72,10 +72,9 @@ def referral_phones(services: list[Service]) -> dict[int, str]:
 def index():
     """Find a service: search as you type, filter by category, borough and women-only."""
     categories = TaxonomyTerm.categories()
-    form, criteria, query = run_search(request.args, categories)
+    form, criteria, filters = run_search(request.args, categories)
     page = max(1, min(request.args.get("page", 1, type=int), 1000))
-    total = query.count()
-    services = list(query.paginate(page, PAGE_SIZE))
+    total, services = find_services(criteria["q"], page=page, per_page=PAGE_SIZE, **filters)
     kept = {k: v for k, v in criteria.items() if v and not (k == "sort" and v == "relevance")}
     pages = {"next": urlencode(dict(kept, page=page + 1)) if page * PAGE_SIZE < total else None,
              "previous": urlencode(dict(kept, page=page - 1)) if page > 1 else None}

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from models.base import writing
-from models.directory import Service, search_services
+from models.directory import Service, find_services
 from models.service_referrals import (METHODS, ServiceReferral, ServiceReferralRefused,
                                       ServiceReferralUpdate)
 from models.timeline import add_timeline_event
@@ -89,7 +89,7 @@ def refer(referral_id: int):
                       detail=f"service={service.uuid}")
             flash(f"Referral to {service.name} recorded.", "success")
             return redirect(url_for("directory.service_referral", service_referral_id=made.id))
-    choices = list(search_services(q).limit(CHOICES)) if q else []
+    choices = find_services(q, per_page=CHOICES)[1] if q else []
     chosen = Service.by_uuid(form.service.data or "")
     if chosen is not None and chosen not in choices and not chosen.is_archived:
         choices.insert(0, chosen)

@@ -251,12 +251,15 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
     for statement in SERVICE_TEXT.create_sql(database):
         migrator.sql(statement)
+    # The directory lists services by name (case-insensitive) when nothing is searched.
+    migrator.sql("CREATE INDEX service_name_order ON service (lower(name), id)")
     _seed_taxonomies(migrator, database)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     for statement in SERVICE_TEXT.drop_sql(database):
         migrator.sql(statement)
+    migrator.sql("DROP INDEX IF EXISTS service_name_order")
 
     migrator.remove_model('service_term')
 

@@ -167,7 +167,8 @@ class TaxonomyTerm(BaseModel):
     def categories(cls):
         """Pathways' own categories, in the order of CATEGORIES."""
         order = {str(pathways_uuid("category", slug)): n for n, (slug, _) in enumerate(CATEGORIES)}
-        terms = list(cls.select().where(cls.uuid.in_([uuid.UUID(u) for u in order])))
+        terms = list(cls.select(cls.id, cls.uuid, cls.name, cls.code)
+                     .where(cls.uuid.in_([uuid.UUID(u) for u in order])))
         return sorted(terms, key=lambda t: order[str(t.uuid)])
 
     @property
@@ -488,9 +489,15 @@ def find_services(q: str = "", *, category: TaxonomyTerm | None = None, borough:
         order = [Service.verified_on.desc(nulls="LAST"), fn.LOWER(Service.name), Service.id]
     else:
         order = [fn.LOWER(Service.name), Service.id]
-    page_rows = (query.select(Service, Organization).join(Organization).order_by(*order)
+    # Only what a result shows: a search answers while someone types, so rows stay light.
+    page_rows = (query.select(*LISTED).join(Organization).order_by(*order)
                  .paginate(page, per_page))
     return total, list(page_rows)
+
+
+LISTED = (Service.id, Service.uuid, Service.name, Service.description, Service.women_only,
+          Service.referral_methods, Service.verified_on, Service.archived_at,
+          Service.organization, Organization.id, Organization.name)
 
 
 SORTS = {"relevance": "Best match", "name": "Name (A to Z)", "verified": "Recently verified"}

@@ -58,6 +58,18 @@ def generate_letters(ctx: BenchContext, scale: int) -> None:
 GENERATORS.append(generate_letters)
 
 
+def generate_directory(ctx: BenchContext, scale: int) -> None:
+    """5,000 fictional services per unit of scale, across categories and boroughs."""
+    import random
+
+    from blueprints.directory.demo import build_services
+    with writing():
+        build_services(ctx.fake, 5000 * scale, key="bench", rng=random.Random(7))
+
+
+GENERATORS.append(generate_directory)
+
+
 def generate(scale: int) -> BenchContext:
     ctx = BenchContext()
     with db.connection_context():

@@ -2,6 +2,7 @@
 from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
+from .directory import DIRECTORY_MODELS
 from .files import FileChunk, StoredFile
 from .follow_ups import FollowUp
 from .letters import GeneratedDocument, LetterBatch, LetterTemplate, TemplateVersion
@@ -10,6 +11,7 @@ from .library import (Attendee, Feedback, Guide, GuideVersion, Handout, QuickShe
 from .needs import NeedRating, NeedsAssessment
 from .notes import CaseNote, CaseNoteAmendment
 from .people import Hearing, Person, Referral, ReferralShare
+from .service_referrals import SERVICE_REFERRAL_MODELS
 from .timeline import TimelineEvent
 
 ALL_MODELS = [
@@ -19,6 +21,7 @@ ALL_MODELS = [
     CaseNote, CaseNoteAmendment, NeedsAssessment, NeedRating, FollowUp,
     LetterTemplate, TemplateVersion, LetterBatch, GeneratedDocument,
     Guide, GuideVersion, QuickSheet, TrainingSession, Handout, Attendee, Feedback, ShareLink,
+    *DIRECTORY_MODELS, *SERVICE_REFERRAL_MODELS,
 ]
 
 __all__ = ["ALL_MODELS", "BaseModel", "db", "init_db", "utcnow", "writing",

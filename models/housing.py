@@ -62,6 +62,7 @@ class Property(BaseModel):
 class Unit(BaseModel):
     # (Named `building`: a field called `property` would hide Python's @property here.)
     building = ForeignKeyField(Property, backref="units", column_name="property_id",
+                               object_id_name="building_id",
                                on_delete="RESTRICT")
     label = CharField(max_length=60)
     status = CharField(max_length=10, default="vacant", choices=list(UNIT_STATUSES.items()))

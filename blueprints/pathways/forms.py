@@ -14,7 +14,18 @@ from models.pathways import (DRIVERS, ENROLMENT_STATUSES, GOAL_STATUSES, PROGRES
 
 from ..form_fields import MultiCheckboxField, NoControlCharacters, WholeNumberField
 
-DATE_MESSAGE = "Enter a real date, like 14 3 2026"
+DATE_MESSAGE = "Enter a real date, like 2026-03-14"
+
+
+class DayField(DateField):
+    """A date (an <input type="date"> sends YYYY-MM-DD) with our message for a bad one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(DATE_MESSAGE) from None
 
 
 def text(label, max_length, required_message=None, **kwargs):
@@ -77,8 +88,7 @@ def session_form_class(driver_keys: list[str]):
     """A session form with a progress question for each of her drivers."""
 
     class SessionForm(FlaskForm):
-        planned_on = DateField("Date", validators=[InputRequired(DATE_MESSAGE)],
-                               format="%Y-%m-%d")
+        planned_on = DayField("Date", validators=[InputRequired(DATE_MESSAGE)])
         status = RadioField("What happened", choices=list(SESSION_STATUSES.items()),
                             default="planned",
                             validators=[InputRequired("Choose what happened")])
@@ -171,13 +181,13 @@ class OfferForm(FlaskForm):
 
 
 class MoveInForm(FlaskForm):
-    moved_in_on = DateField("Moved in on", validators=[InputRequired(DATE_MESSAGE)])
-    expected_move_on = DateField("Expected move on", validators=[Optional()])
+    moved_in_on = DayField("Moved in on", validators=[InputRequired(DATE_MESSAGE)])
+    expected_move_on = DayField("Expected move on", validators=[Optional()])
     unit_version = HiddenField()
 
 
 class MoveOnForm(FlaskForm):
-    moved_out_on = DateField("Moved on", validators=[InputRequired(DATE_MESSAGE)])
+    moved_out_on = DayField("Moved on", validators=[InputRequired(DATE_MESSAGE)])
     destination = SelectField("Moved on to", choices=[("", "Choose")] + list(DESTINATIONS.items()),
                               validators=[DataRequired("Choose where she moved on to")])
     unit_version = HiddenField()
@@ -207,8 +217,8 @@ class FiguresForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To", validators=[Optional()])
+    start = DayField("From", validators=[Optional()])
+    end = DayField("To", validators=[Optional()])
 
 
 __all__ = ["CaseloadFilterForm", "DischargeForm", "DriverForm", "ENROLMENT_STATUSES",

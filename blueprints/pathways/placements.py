@@ -73,7 +73,7 @@ def _history(unit, entry, placement, action, before, after, user, detail="") -> 
                         action=action, from_status=before, to_status=after,
                         detail=detail[:200], by=user)
     person_id = placement.person_id if placement else (entry.person_id if entry else None)
-    audit(f"housing.{action}", object_type="housing_unit" if unit else "waiting_entry",
+    audit(f"housing.{action}", actor=user, object_type="housing_unit" if unit else "waiting_entry",
           object_id=unit.id if unit else entry.id, person_id=person_id, team_id=team_id,
           detail=f"{before}->{after}" + (f" {detail}" if detail else ""))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import SQL, Value, fn
+from peewee import Value, fn
 
 from models.base import is_postgres
 from models.housing import DESTINATIONS, Placement, Property, Unit, WaitingEntry
@@ -14,14 +14,14 @@ from models.housing import DESTINATIONS, Placement, Property, Unit, WaitingEntry
 def _days(later, earlier):
     """SQL for the number of days from `earlier` to `later` (dates or timestamps)."""
     if is_postgres():
-        return fn.EXTRACT(SQL("EPOCH FROM"), later - earlier) / 86400.0
+        return fn.date_part("epoch", later - earlier) / 86400.0
     return fn.julianday(later) - fn.julianday(earlier)
 
 
 def _date_days(later, earlier):
     """Days between two dates (whole days)."""
     if is_postgres():
-        return fn.CAST(later, SQL("DATE")) - fn.CAST(earlier, SQL("DATE"))
+        return later - earlier   # date - date is a whole number of days
     return fn.julianday(later) - fn.julianday(earlier)
 
 

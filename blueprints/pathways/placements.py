@@ -139,8 +139,10 @@ def move_in(unit: Unit, unit_version, moved_in_on: dt.date, expected_move_on: dt
                                     "only an offered unit can be moved into.")
         if expected_move_on and expected_move_on < moved_in_on:
             raise TransitionRefused("The expected move-on date must be after the move-in date.")
-        placement = open_placement(unit)
+        # Bump (and so lock) the unit before reading its placement: every change of a
+        # placement bumps its unit first, so what we read next cannot move under us.
         _bump_unit(unit, unit.version, "occupied", user)
+        placement = open_placement(unit)
         update_if_version(placement, placement.version, moved_in_on=moved_in_on,
                           expected_move_on=expected_move_on)
         entry = placement.waiting_entry
@@ -160,8 +162,8 @@ def end_offer(unit: Unit, unit_version, user, reason: str = "declined") -> Place
         if unit.status != "offered":
             raise TransitionRefused(f"{_unit_label(unit)} is {unit.status_label.lower()}: "
                                     "there is no offer to end.")
-        placement = open_placement(unit)
         _bump_unit(unit, unit.version, "vacant", user)
+        placement = open_placement(unit)
         update_if_version(placement, placement.version, ended_at=utcnow(), end_reason=reason,
                           ended_by=user)
         entry = placement.waiting_entry
@@ -182,10 +184,10 @@ def move_on(unit: Unit, unit_version, moved_out_on: dt.date, destination: str,
         if unit.status != "occupied":
             raise TransitionRefused(f"{_unit_label(unit)} is {unit.status_label.lower()}: "
                                     "only an occupied unit can be moved on from.")
+        _bump_unit(unit, unit.version, "vacant", user)
         placement = open_placement(unit)
         if placement.moved_in_on and moved_out_on < placement.moved_in_on:
             raise TransitionRefused("The move-on date cannot be before she moved in.")
-        _bump_unit(unit, unit.version, "vacant", user)
         update_if_version(placement, placement.version, ended_at=utcnow(), end_reason="moved_on",
                           destination=destination, moved_out_on=moved_out_on, ended_by=user)
         _history(unit, placement.waiting_entry, placement, "moved_on", "occupied", "vacant",

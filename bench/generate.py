@@ -44,6 +44,10 @@ def generate_accounts(ctx: BenchContext, scale: int) -> None:
 
 GENERATORS.append(generate_accounts)
 
+from bench.pathways_data import generate_pathways  # noqa: E402 (after the accounts it uses)
+
+GENERATORS.append(generate_pathways)
+
 
 def generate(scale: int) -> BenchContext:
     ctx = BenchContext()

@@ -2,4 +2,6 @@
 SCENARIOS = [
     ("login page", "/login", None),
     ("home page", "/", "practitioner"),
+    ("housing board", "/housing/", "coordinator"),
+    ("SAR caseload (~100 women)", "/pathways/2/caseload", "coordinator"),
 ]

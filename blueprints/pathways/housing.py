@@ -63,8 +63,11 @@ def board_context(notice: str | None = None, notice_unit: int | None = None) -> 
                  .order_by(Unit.building, Unit.label)) if props else []
     open_by_unit = {}
     if units:
-        for placement in (Placement.select(Placement, Person)
+        for placement in (Placement.select(Placement, Person, WaitingEntry.id,
+                                           WaitingEntry.referral)
                           .join(Person, on=(Placement.person == Person.id))
+                          .join_from(Placement, WaitingEntry, JOIN.LEFT_OUTER,
+                                     on=(Placement.waiting_entry == WaitingEntry.id))
                           .where(Placement.unit.in_([u.id for u in units])
                                  & Placement.ended_at.is_null())):
             open_by_unit[placement.unit_id] = placement
@@ -83,7 +86,17 @@ def board_context(notice: str | None = None, notice_unit: int | None = None) -> 
             "stamp": HousingEvent.latest_id(team_ids), "notice": notice,
             "notice_unit": notice_unit, "destinations": DESTINATIONS,
             "priorities": PRIORITIES, "referral_url": referral_url,
-            "summary": figures_sql.board_summary(team_ids)}
+            "summary": _summary(units, waiting)}
+
+
+def _summary(units, waiting) -> dict:
+    """The board's counts, from what it already loaded (figures.board_summary in SQL is
+    the same for the dashboard)."""
+    counts = {status: 0 for status in ("vacant", "offered", "occupied", "void")}
+    for unit in units:
+        counts[unit.status] = counts.get(unit.status, 0) + 1
+    return {"vacancies": counts["vacant"], "offers_pending": counts["offered"],
+            "occupied": counts["occupied"], "void": counts["void"], "waiting": len(waiting)}
 
 
 def _board(notice=None, notice_unit=None, status=200, waiting_form=None):

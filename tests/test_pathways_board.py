@@ -303,3 +303,18 @@ def test_coordinator_adds_a_property_with_units(client_as, team_a):
         "name": "", "provider": "x", "team": str(team_a.id), "units": ""})
     body = response.get_data(as_text=True)
     assert "Enter the property&#39;s name" in body and "List the units" in body
+
+
+def test_offer_form_refuses_bad_input(client_as, board):
+    client = client_as("coordinator")
+    unit = board["units"][0]
+    for bad in ("abc", "<script>alert(1)</script>", "../../etc/passwd", "1:1' OR '1'='1", ""):
+        response = client.post_form(f"/housing/units/{unit.id}/offer", {
+            "entry": bad, "unit_version": "1"}, htmx=True)
+        body = response.get_data(as_text=True)
+        assert "Choose who to offer the unit to" in body, bad
+        assert "<script>alert(1)</script>" not in body
+    response = client.post_form(f"/housing/units/{unit.id}/offer", {
+        "entry": "999999:1", "unit_version": "1"})
+    assert response.status_code == 404
+    assert Placement.select().count() == 0 and unit_now(unit).version == 1

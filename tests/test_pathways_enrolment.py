@@ -344,3 +344,24 @@ def test_worker_must_be_in_the_referral_team(client_as, referral, sar, team_b):
     response = enrol(client_as("practitioner"), referral, sar, worker=str(outsider.id))
     assert "Not a valid choice" in response.get_data(as_text=True)
     assert Enrolment.select().count() == 0
+
+
+def test_enrol_starts_from_a_referral_number(client_as, referral, other_team_user, app):
+    client = client_as("practitioner")
+    response = client.get(f"/pathways/enrol?referral={referral.id}")
+    assert response.headers["Location"].endswith(f"/pathways/enrol/{referral.id}")
+    assert client.get("/pathways/enrol?referral=abc").headers["Location"].endswith("/pathways/")
+    other = app.test_client().sign_in(other_team_user)
+    assert other.get(f"/pathways/enrol?referral={referral.id}").status_code == 404
+
+
+def test_override_reason_length_and_markup(client_as, referral, sar):
+    client = client_as("manager")
+    response = enrol(client, referral, sar, answers=("no", "no", "no"),
+                     override_reason="x" * 1001)
+    assert "1000 characters or fewer" in response.get_data(as_text=True)
+    response = enrol(client, referral, sar, answers=("no", "no", "no"),
+                     override_reason="<script>alert('x')</script> ' OR 1=1 --")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page

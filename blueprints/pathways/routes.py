@@ -199,6 +199,18 @@ def caseload(programme_id: int):
 
 # -- enrolling -----------------------------------------------------------------------------
 
+@bp.route("/pathways/enrol")
+@role_required(*CASEWORKERS)
+def enrol_start():
+    """From the pathways page: go to the enrolment form of a referral, by its number."""
+    number = (request.args.get("referral") or "").strip()
+    if not number.isdigit():
+        flash("Enter the referral number, like 1042.", "info")
+        return redirect(url_for("pathways.index"))
+    referral = get_referral_or_404(number)
+    return redirect(url_for("pathways.enrol", referral_id=referral.id))
+
+
 @bp.route("/pathways/enrol/<int:referral_id>", methods=["GET", "POST"])
 @role_required(*CASEWORKERS)
 def enrol(referral_id: int):
@@ -211,6 +223,9 @@ def enrol(referral_id: int):
                                                              for p in programmes]
     programme = next((p for p in programmes if str(p.id) == (choice.programme.data or "")), None)
     form = None
+    if request.method == "GET":
+        audit("pathways.enrol_form_viewed", object_type="referral", object_id=referral.id,
+              person_id=referral.person_id, team_id=referral.team_id)
     if programme is not None:
         form = enrol_form_class(programme, current_user.role == "manager")()
         workers = (User.select().join(Membership)

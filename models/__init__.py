@@ -3,7 +3,13 @@ from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
 from .files import FileChunk, StoredFile
+from .follow_ups import FollowUp
 from .housing import HousingEvent, Placement, Property, Unit, WaitingEntry
+from .letters import GeneratedDocument, LetterBatch, LetterTemplate, TemplateVersion
+from .library import (Attendee, Feedback, Guide, GuideVersion, Handout, QuickSheet, ShareLink,
+                      TrainingSession)
+from .needs import NeedRating, NeedsAssessment
+from .notes import CaseNote, CaseNoteAmendment
 from .pathways import (Enrolment, EnrolmentDriver, Goal, PathwaySession, Programme, RoadmapLink,
                        SessionProgress)
 from .people import Hearing, Person, Referral, ReferralShare
@@ -13,12 +19,12 @@ ALL_MODELS = [
     Team, User, Membership, AuditEvent,
     StoredFile, FileChunk,
     Person, Referral, ReferralShare, Hearing, TimelineEvent,
+    CaseNote, CaseNoteAmendment, NeedsAssessment, NeedRating, FollowUp,
+    LetterTemplate, TemplateVersion, LetterBatch, GeneratedDocument,
+    Guide, GuideVersion, QuickSheet, TrainingSession, Handout, Attendee, Feedback, ShareLink,
     Programme, Enrolment, EnrolmentDriver, PathwaySession, SessionProgress, Goal, RoadmapLink,
     Property, Unit, WaitingEntry, Placement, HousingEvent,
 ]
 
-__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "Enrolment", "EnrolmentDriver", "FileChunk",
-           "Goal", "Hearing", "HousingEvent", "Membership", "PathwaySession", "Person",
-           "Placement", "Programme", "Property", "Referral", "ReferralShare", "RoadmapLink",
-           "SessionProgress", "StoredFile", "Team", "TimelineEvent", "Unit", "User",
-           "WaitingEntry", "db", "init_db", "utcnow", "writing"]
+__all__ = ["ALL_MODELS", "BaseModel", "db", "init_db", "utcnow", "writing",
+           *(model.__name__ for model in ALL_MODELS)]

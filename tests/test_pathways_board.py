@@ -318,3 +318,21 @@ def test_offer_form_refuses_bad_input(client_as, board):
         "entry": "999999:1", "unit_version": "1"})
     assert response.status_code == 404
     assert Placement.select().count() == 0 and unit_now(unit).version == 1
+
+
+def test_referral_page_offers_pathway_and_waiting_list_actions(client_as, team_a):
+    referral = make_woman_referral(team_a, family_name="Quartey")
+    page = client_as("coordinator").get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert f"/pathways/enrol/{referral.id}" in page
+    assert f"/housing/waiting/from/{referral.id}" in page
+    page = client_as("practitioner").get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert f"/pathways/enrol/{referral.id}" in page
+    assert f"/housing/waiting/from/{referral.id}" not in page
+    client = client_as("coordinator")
+    response = client.post_form(f"/housing/waiting/from/{referral.id}", {
+        "referral": str(referral.id), "priority": "1", "needs_summary": "Fleeing violence"})
+    assert response.status_code == 302
+    entry = WaitingEntry.get(WaitingEntry.referral == referral.id)
+    assert entry.priority == 1 and entry.needs_summary == "Fleeing violence"
+    board_page = client.get("/housing/").get_data(as_text=True)
+    assert f'href="/referrals/{referral.id}"' in board_page

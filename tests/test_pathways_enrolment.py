@@ -13,6 +13,16 @@ from tests.factories import make_user
 from tests.pathways_factories import make_programme, make_woman_referral
 
 
+def docx_text(data: bytes) -> str:
+    """Every paragraph and table cell of a DOCX, one a line."""
+    doc = Document(io.BytesIO(data))
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            lines += [cell.text for cell in row.cells]
+    return "\n".join(lines)
+
+
 def enrol_data(programme, answers=("yes", "yes", "yes"), drivers=("housing",), **extra):
     data = {"programme": str(programme.id), "drivers": list(drivers)}
     data.update({f"criterion_{n}": a for n, a in enumerate(answers)})
@@ -255,11 +265,21 @@ def test_discharge_with_a_roadmap_printable_and_as_docx(client_as, referral, sar
     response = client.get(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
-    assert "Amara's roadmap" in text
-    assert "Hackney Community College – ESOL — Drop in on Tuesdays" in text
-    assert "Childcare" in text and "She finished all her sessions." in text
-    assert "Move into her own flat (Housing: not started yet)" in text
+    text = docx_text(response.data)
+    # The letters' default "discharge roadmap" template, filled in.
+    assert "My discharge roadmap" in text and "Amara Okafor" in text
+    assert "Specified Activity Requirement (SAR)" in text
+    assert "Hackney Community College – ESOL: Drop in on Tuesdays (College)" in text
+    assert "Clapton Children's Centre: Drop in on Tuesdays (Childcare)" in text
+    assert "Move into her own flat" in text and "Not started yet" in text
+    assert "She finished all her sessions." in text
+    assert "{{" not in text and "{%" not in text
+    # Without the letters part, a plain document says the same.
+    from blueprints.pathways.roadmap_docx import render_plain_docx
+    plain = docx_text(render_plain_docx(Enrolment.get_by_id(enrolment.id)))
+    assert "Amara's roadmap" in plain
+    assert "Hackney Community College – ESOL — Drop in on Tuesdays" in plain
+    assert "Move into her own flat (Housing: not started yet)" in plain
     assert AuditEvent.select().where(AuditEvent.action == "pathways.roadmap_downloaded").count() == 1
 
     # A discharged enrolment takes no more sessions.

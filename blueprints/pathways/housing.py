@@ -264,6 +264,30 @@ def add_waiting():
     return _board(status=422, waiting_form=form)
 
 
+@bp.route("/housing/waiting/from/<int:referral_id>", methods=["GET", "POST"])
+@role_required(*BOARD_RUNNERS)
+def waiting_from_referral(referral_id: int):
+    """Put her on the waiting list from her referral page."""
+    referral = get_referral_or_404(referral_id)
+    form = WaitingEntryForm()
+    if request.method == "GET":
+        form.referral.data = referral.id
+    if form.validate_on_submit():
+        try:
+            placements.add_to_waiting_list(referral, form.priority.data,
+                                           form.needs_summary.data.strip(), _me())
+        except placements.TransitionRefused as refused:
+            form.form_errors.append(str(refused))
+        else:
+            flash(f"{referral.person.full_name} is on the waiting list.", "success")
+            return redirect(url_for("pathways.board"))
+    audit("housing.waiting_form_viewed", object_type="referral", object_id=referral.id,
+          person_id=referral.person_id, team_id=referral.team_id)
+    return render("pathways/waiting_form.html", None, title="Add to the waiting list",
+                  form=form, referral=referral, person=referral.person,
+                  referral_url=referral_url)
+
+
 @bp.route("/housing/units/<int:unit_id>")
 @role_required(*BOARD_RUNNERS)
 def unit(unit_id: int):

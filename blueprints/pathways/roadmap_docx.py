@@ -1,7 +1,9 @@
 """The discharge roadmap as a Word document she can take away.
 
-Built with python-docx directly (no user-supplied template is involved, so there is
-nothing to sandbox): every value is inserted as plain text, never interpreted.
+Through the letter templates when they are installed: the managers' active "discharge
+roadmap" template, else the built-in one (letters' sandboxed engine fills it). Without
+the letters part, a plain document is built with python-docx (values inserted as text,
+never interpreted).
 """
 from __future__ import annotations
 
@@ -33,8 +35,40 @@ def roadmap_context(enrolment) -> dict:
     }
 
 
-def render_roadmap_docx(enrolment) -> bytes:
-    """The roadmap as DOCX bytes."""
+def letter_context(enrolment, author) -> dict:
+    """The letters catalogue's context for her roadmap (roadmap.*, person.*, team.*…)."""
+    from ..letters import catalogue
+    ctx = roadmap_context(enrolment)
+    sessions = list(enrolment.sessions)
+    context = catalogue.context_for(enrolment.referral, {"other": ctx["summary"]},
+                                    author=author)
+    context["roadmap"] = {
+        "pathway": ctx["programme"],
+        "started_on": format_date(enrolment.enrolled_at),
+        "ended_on": ctx["discharged_on"],
+        "sessions_attended": str(sum(1 for s in sessions if s.status == "attended")),
+        "sessions_planned": str(enrolment.programme.session_limit
+                                or sum(1 for s in sessions if s.status != "cancelled")),
+        "goals": [{"goal": g.text, "progress": g.status_label,
+                   "next_step": f"Keep working on {g.driver_label.lower()}"}
+                  for g in ctx["goals"]],
+        "contacts": [{"name": link.name, "phone": link.details, "when": label}
+                     for label, links in ctx["groups"] for link in links],
+    }
+    return context
+
+
+def render_roadmap_docx(enrolment, author=None) -> bytes:
+    """The roadmap as DOCX bytes (letter template when letters are installed)."""
+    try:
+        from ..letters.generate import render_letter
+    except ImportError:  # the letters part is not installed
+        return render_plain_docx(enrolment)
+    return render_letter("discharge_roadmap", letter_context(enrolment, author))
+
+
+def render_plain_docx(enrolment) -> bytes:
+    """The roadmap built directly with python-docx."""
     ctx = roadmap_context(enrolment)
     doc = Document()
     doc.styles["Normal"].font.size = Pt(12)

@@ -504,7 +504,7 @@ def roadmap(enrolment_id: int):
 def roadmap_docx(enrolment_id: int):
     """Her discharge roadmap as a Word document."""
     enrolment = get_enrolment_or_404(enrolment_id)
-    body = render_roadmap_docx(enrolment)
+    body = render_roadmap_docx(enrolment, current_user._get_current_object())
     with writing():
         audit("pathways.roadmap_downloaded", object_type="enrolment", object_id=enrolment.id,
               person_id=enrolment.person_id, team_id=enrolment.team_id)

@@ -9,7 +9,8 @@ def seed_twice():
     import importlib
     for _ in range(2):
         demo = DemoContext()
-        for module in ("blueprints.admin.demo", "blueprints.pathways.demo"):
+        for module in ("blueprints.admin.demo", "blueprints.cases.demo",
+                       "blueprints.pathways.demo"):
             importlib.import_module(module).seed_demo(demo)
 
 

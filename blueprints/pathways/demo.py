@@ -1,7 +1,9 @@
 """Demo pathways and housing (fictional): about 30 enrolments at different stages, two
 properties with 5 + 3 units, some of them occupied, and a waiting list of 8.
 
-Idempotent: nothing is added when the demo properties are already there."""
+Uses the women's team's open referrals from the case-work demo first, and makes a few more
+fictional women when there are not enough. Idempotent: nothing is added when the demo
+properties are already there."""
 from __future__ import annotations
 
 import datetime as dt
@@ -47,6 +49,23 @@ def _woman(demo, team, user, n: int) -> Referral:
             assigned_to=user, created_by=user)
 
 
+def _referral_pool(demo, team, user):
+    """Open referrals of women held by the women's team, then new fictional women."""
+    existing = list(Referral.select().join(Person)
+                    .where((Referral.team == team) & (Referral.status == "open")
+                           & (Person.gender == "woman"))
+                    .order_by(Referral.id))
+    seen = set()
+    for referral in existing:
+        if referral.person_id not in seen:
+            seen.add(referral.person_id)
+            yield referral
+    n = 0
+    while True:
+        n += 1
+        yield _woman(demo, team, user, n)
+
+
 def seed_demo(demo) -> None:
     """Programmes come from migration 041; here: women, enrolments and the housing board."""
     if Property.select().where(Property.name == PROPERTIES[0][0]).exists():
@@ -56,13 +75,14 @@ def seed_demo(demo) -> None:
     rng = random.Random(2026)
     today = dt.date.today()
     programmes = {p.key: p for p in Programme.select()}
+    pool = _referral_pool(demo, team, coordinator)
     plan = (["sar"] * 12 + ["womens_liaison"] * 8 + ["mhtr"] * 4 + ["reconnect"] * 3
             + ["housing"] * 3)
     for n, key in enumerate(plan):
         programme = programmes.get(key)
         if programme is None:
             continue
-        referral = _woman(demo, team, coordinator, n)
+        referral = next(pool)
         cap = programme.driver_cap or 3
         drivers = rng.sample(list(DRIVERS), rng.randint(1, cap))
         ineligible = n == 5
@@ -110,7 +130,7 @@ def seed_demo(demo) -> None:
                       for label in labels]
     # Six women placed (one moved on already), one offer pending, one unit void.
     for n in range(6):
-        entry = placements.add_to_waiting_list(_woman(demo, team, coordinator, 100 + n),
+        entry = placements.add_to_waiting_list(next(pool),
                                                rng.randint(1, 3), NEEDS[n], coordinator)
         unit = Unit.get_by_id(units[n].id)
         placements.offer(unit, unit.version, entry, entry.version, coordinator)
@@ -128,14 +148,14 @@ def seed_demo(demo) -> None:
             unit = Unit.get_by_id(unit.id)
             placements.move_on(unit, unit.version, today - dt.timedelta(days=5),
                                "independent_tenancy", coordinator)
-    entry = placements.add_to_waiting_list(_woman(demo, team, coordinator, 120), 1,
+    entry = placements.add_to_waiting_list(next(pool), 1,
                                            "Leaving hospital next week", coordinator)
     unit = Unit.get_by_id(units[6].id)
     placements.offer(unit, unit.version, entry, entry.version, coordinator)
     unit = Unit.get_by_id(units[7].id)
     placements.set_void(unit, unit.version, True, coordinator)
     for n in range(8):
-        entry = placements.add_to_waiting_list(_woman(demo, team, coordinator, 200 + n),
+        entry = placements.add_to_waiting_list(next(pool),
                                                rng.randint(1, 3), NEEDS[n], coordinator)
         WaitingEntry.update(added_at=dt.datetime.combine(
             today - dt.timedelta(days=rng.randint(1, 90)), dt.time(9))).where(

@@ -77,6 +77,10 @@ def test_full_journey_waiting_offer_occupied_moved_on_inline(client_as, board, u
         AuditEvent.action == "housing.offered"))
     history = client.get(f"/housing/units/{unit.id}").get_data(as_text=True)
     assert "Moved on: independent tenancy" in history
+    import json
+    export = json.loads(client_as("manager").get(f"/people/{entry.person_id}/export.json").data)
+    housing = export["other_records"]["Housing"]
+    assert housing[1]["placement"]["moved_on_to"] == "Independent tenancy"
 
 
 def test_transitions_work_without_javascript(client_as, board):

@@ -385,3 +385,18 @@ def test_override_reason_length_and_markup(client_as, referral, sar):
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_person_page_lists_her_pathways_and_export_includes_them(client_as, referral, sar):
+    import json
+    client = client_as("practitioner")
+    enrolment = make_enrolment(client, referral, sar)
+    add_session(client, enrolment, notes="Spoke about her tenancy.")
+    page = client.get(f"/people/{referral.person_id}").get_data(as_text=True)
+    assert f"/pathways/enrolments/{enrolment.id}" in page
+    response = client_as("manager").get(f"/people/{referral.person_id}/export.json")
+    data = json.loads(response.data)
+    pathways = data["other_records"]["Pathways"]
+    assert pathways[0]["programme"] == "Specified Activity Requirement (SAR)"
+    assert pathways[0]["sessions"][0]["notes"] == "Spoke about her tenancy."
+    assert pathways[0]["drivers"] == ["Housing"]

@@ -49,21 +49,21 @@ def _woman(demo, team, user, n: int) -> Referral:
             assigned_to=user, created_by=user)
 
 
-def _referral_pool(demo, team, user):
-    """Open referrals of women held by the women's team, then new fictional women."""
-    existing = list(Referral.select().join(Person)
-                    .where((Referral.team == team) & (Referral.status == "open")
-                           & (Person.gender == "woman"))
-                    .order_by(Referral.id))
-    seen = set()
-    for referral in existing:
+def _women_referrals(demo, team, user, needed: int = 15) -> list[Referral]:
+    """Open referrals of women held by the women's team (one per woman), topped up with
+    new fictional women only when there are fewer than `needed` (no case-work demo)."""
+    rows, seen = [], set()
+    for referral in (Referral.select().join(Person)
+                     .where((Referral.team == team) & (Referral.status == "open")
+                            & (Person.gender == "woman")).order_by(Referral.id)):
         if referral.person_id not in seen:
             seen.add(referral.person_id)
-            yield referral
+            rows.append(referral)
     n = 0
-    while True:
+    while len(rows) < needed:
         n += 1
-        yield _woman(demo, team, user, n)
+        rows.append(_woman(demo, team, user, n))
+    return rows
 
 
 def seed_demo(demo) -> None:
@@ -75,17 +75,21 @@ def seed_demo(demo) -> None:
     rng = random.Random(2026)
     today = dt.date.today()
     programmes = {p.key: p for p in Programme.select()}
-    pool = _referral_pool(demo, team, coordinator)
+    women = _women_referrals(demo, team, coordinator)
+    pool = iter(women[:15])  # the housing board's women (some are on pathways too)
     plan = (["sar"] * 12 + ["womens_liaison"] * 8 + ["mhtr"] * 4 + ["reconnect"] * 3
             + ["housing"] * 3)
     for n, key in enumerate(plan):
         programme = programmes.get(key)
         if programme is None:
             continue
-        referral = next(pool)
+        referral = women[n % len(women)]
         cap = programme.driver_cap or 3
         drivers = rng.sample(list(DRIVERS), rng.randint(1, cap))
         ineligible = n == 5
+        if Enrolment.select().where((Enrolment.referral == referral)
+                                    & (Enrolment.programme == programme)).exists():
+            continue
         enrolment = rules.enrol(programme, referral, [not ineligible] * len(programme.criteria)
                                 if not ineligible else [True] + [False] * (
                                     len(programme.criteria) - 1),

@@ -57,6 +57,10 @@ def generate_letters(ctx: BenchContext, scale: int) -> None:
 
 GENERATORS.append(generate_letters)
 
+from bench.pathways_data import generate_pathways  # noqa: E402 (after the accounts it uses)
+
+GENERATORS.append(generate_pathways)
+
 
 def generate_directory(ctx: BenchContext, scale: int) -> None:
     """5,000 fictional services per unit of scale, across categories and boroughs."""

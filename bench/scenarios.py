@@ -15,6 +15,8 @@ SCENARIOS = [
      "practitioner", HTMX),
     ("directory two-word fragment", "/directory/?q=debt%20clinic", "practitioner", HTMX),
     ("directory page", "/directory/?q=housing", "practitioner"),
+    ("housing board", "/housing/", "coordinator"),
+    ("SAR caseload (~100 women)", "/pathways/2/caseload", "coordinator"),
 ]
 
 # A scenario may carry a fourth item: extra request headers (e.g. HX-Request for a fragment).

@@ -23,6 +23,7 @@ DEMO_PARTS = [
     "blueprints.letters.demo",
     "blueprints.library.demo",
     "blueprints.directory.demo",
+    "blueprints.pathways.demo",
 ]
 
 

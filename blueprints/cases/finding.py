@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import Expression
+from peewee import SQL, Expression, fn
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
@@ -96,13 +96,23 @@ def _criteria(query: Query):
     return condition
 
 
+def visible_condition(team_ids: set[int] | None):
+    """A WHERE condition on Person: the teams hold (or were given) a referral for them.
+    A correlated EXISTS, so each candidate costs one indexed lookup however many people
+    the teams work with."""
+    if team_ids is None:
+        return SQL("1 = 1")
+    held = Referral.visible_to(team_ids).select(SQL("1")).where(Referral.person == Person.id)
+    return fn.EXISTS(held)
+
+
 def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -> list[Person]:
     """People the teams work with who match the search box entry, by name."""
     query = parse_query(q)
     condition = _criteria(query)
     if condition is None:
         return []
-    return list(Person.visible_to(team_ids).where(condition)
+    return list(Person.select().where(condition & visible_condition(team_ids))
                 .order_by(Person.family_key, Person.given_key, Person.id).limit(limit))
 
 

@@ -113,7 +113,9 @@ def index():
             audit("person.searched", object_type="search",
                   detail=f"people matching a {len(q)}-character entry: {len(results)} found"
                          + (", known to another team" if elsewhere else ""))
-    if is_partial() and request.headers.get("HX-Target") == "person-results":
+    # htmx asks for one of two pieces: the search results (as you type) or more of the
+    # teams' referrals ("Show more", which carries a cursor).
+    if is_partial() and "before" not in request.args:
         return render("cases/index.html", "results", title="People", q=q, results=results,
                       elsewhere=elsewhere, access_form=RequestAccessForm(q=q))
     cursor = None
@@ -129,7 +131,7 @@ def index():
     team_rows = team_rows[:CASELOAD_PAGE]
     next_before = (f"{team_rows[-1].received_at.isoformat(timespec='microseconds')}_"
                    f"{team_rows[-1].id}") if more else None
-    if is_partial() and request.headers.get("HX-Target") == "team-caseload-more":
+    if is_partial():
         return render("cases/index.html", "team_rows_block", title="People", team_rows=team_rows,
                       next_before=next_before)
     return render("cases/index.html", title="People", q=q, results=results, elsewhere=elsewhere,

@@ -263,3 +263,17 @@ def test_caseload_lists_my_referrals_and_pages_the_teams(client_as, team_a, team
     assert "<html" not in fragment and "Team06 Member" in fragment
     assert "Team00 Member" in fragment and "Team07 Member" not in fragment
     assert client.get("/people?before=nonsense").status_code == 404
+
+
+def test_access_request_goes_to_the_hidden_record_not_my_own_namesake(client_as, team_a, team_b):
+    dob = dt.date(1990, 2, 3)
+    mine = make_person(given_name="Sam", family_name="Lee", date_of_birth=dob)
+    make_referral(mine, team_a)
+    theirs = make_person(given_name="Sam", family_name="Lee", date_of_birth=dob)
+    make_referral(theirs, team_b)
+    client = client_as("practitioner")
+    page = client.get("/people?q=sam lee 03/02/1990").get_data(as_text=True)
+    assert "Known to another team" in results(page) and f"/people/{mine.id}" in results(page)
+    client.post_form("/people/request-access", {"q": "sam lee 03/02/1990"})
+    [event] = actions("person.access_requested")
+    assert event.person_id == theirs.id

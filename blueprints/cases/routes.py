@@ -31,7 +31,8 @@ from ..case_access import get_person_or_404, get_referral_or_404
 from ..htmx import hx_redirect, is_partial, render
 from ..timeline import link_for
 from . import hooks
-from .finding import find_duplicates, find_people, known_elsewhere, parse_query
+from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
+                      parse_query)
 from .forms import (AmendForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm, NeedsForm, NoteForm,
                     PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
                     ShareForm, TriageForm)
@@ -178,12 +179,10 @@ def request_access():
     if not form.validate_on_submit():
         abort(400)
     q = (form.q.data or "")[:200]
-    team_ids = _team_ids()
-    if not known_elsewhere(q, team_ids):
+    person = hidden_exact_match(q, _team_ids())
+    if person is None:
         flash("There is no record held by another team that matches exactly.", "info")
         return redirect(url_for("cases.index", q=q))
-    from .finding import exact_condition
-    person = Person.select().where(exact_condition(parse_query(q))).first()
     latest = (Referral.select().where(Referral.person == person.id)
               .order_by(Referral.received_at.desc()).first())
     teams = ", ".join(t.name for t in _my_teams())

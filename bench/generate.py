@@ -74,6 +74,15 @@ def generate_directory(ctx: BenchContext, scale: int) -> None:
 GENERATORS.append(generate_directory)
 
 
+def generate_case_work(ctx: BenchContext, scale: int) -> None:
+    """People, referrals, notes, needs, follow-ups (see bench/case_data.py)."""
+    from bench.case_data import generate_case_work as generate
+    generate(ctx, scale)
+
+
+GENERATORS.append(generate_case_work)
+
+
 def generate(scale: int) -> BenchContext:
     ctx = BenchContext()
     with db.connection_context():

@@ -365,3 +365,14 @@ def test_only_reports_is_marked_current_in_the_menu_on_the_reports_page(client_a
     assert "Reports" in current
     home = client_as("manager").get("/").get_data(as_text=True)
     assert "Home" in home.split('aria-current="page"')[1][:120]
+
+
+def test_a_figure_with_nothing_to_draw_has_a_table_but_no_chart(app):
+    from blueprints.dashboard.charts import chart
+    figure = people.Figure(key="k", title="T", description="d", label_heading="L",
+                           labels=["a", "b"], series=[people.Series("S", [people.count(0),
+                                                                          people.count(3)])])
+    assert chart(figure, "c") is None
+    figure.series[0].cells[0] = people.count(7)
+    svg = chart(figure, "c")
+    assert svg.startswith("<svg") and "<script" not in svg and "fewer than 5" in svg

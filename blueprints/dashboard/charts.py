@@ -163,7 +163,10 @@ def line_chart(figure: Figure, chart_id: str) -> Markup:
 
 
 def chart(figure: Figure, chart_id: str) -> Markup | None:
-    """The figure's chart, or None when it has no chart or nothing to draw."""
+    """The figure's chart, or None when it has no chart or nothing to draw (every value
+    zero, suppressed or not available: the table says it better)."""
     if figure.is_empty or figure.chart is None:
+        return None
+    if not any(c.value for s in figure.charted for c in s.cells):
         return None
     return (line_chart if figure.chart == "line" else bar_chart)(figure, chart_id)

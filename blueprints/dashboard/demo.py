@@ -1,5 +1,6 @@
 """Demo referral history for the monitoring reports and the home page (fictional people):
-the last three quarters for the manager's teams, and today's court list."""
+the last three quarters for the manager's teams, and today's court list. It re-refers the
+people case work's demo made (adding people only when case work has made none)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,29 +16,41 @@ COURTS = ["Highbury Corner Magistrates' Court", "Thames Magistrates' Court",
           "Snaresbrook Crown Court"]
 
 
+def _people(demo, rnd) -> tuple[list, list]:
+    """(women, everyone) to refer: case work's demo people, or 200 new ones without it."""
+    people = list(Person.select(Person.id, Person.gender))
+    if not people:
+        genders = ["woman"] * 3 + ["man"] * 8 + ["non_binary", "not_stated"]
+        ethnicities = list(ETHNICITIES)
+        for _ in range(200):
+            gender = rnd.choice(genders)
+            people.append(Person.create(
+                given_name=(demo.fake.first_name_female() if gender == "woman"
+                            else demo.fake.first_name()),
+                family_name=demo.fake.last_name(), gender=gender,
+                ethnicity=rnd.choice(ethnicities),
+                date_of_birth=demo.fake.date_of_birth(minimum_age=18, maximum_age=70)))
+    women = [p for p in people if p.gender == "woman"] or people
+    return women, people
+
+
 def seed_demo(demo) -> None:
-    """About 300 referrals over three quarters, some closed with outcomes; hearings today.
-    Does nothing when the demo history is already there."""
+    """About 300 referrals over three quarters, some closed with outcomes; hearings today
+    when nobody has listed any. Does nothing when the demo history is already there."""
     if Referral.select().where(Referral.reason == MARKER).exists():
         return
     rnd = demo.fake.random
     today = london_today()
     start = add_months(quarter_start(today), -6)
     days = (today - start).days + 1
-    genders = ["woman"] * 3 + ["man"] * 8 + ["non_binary", "not_stated"]
-    ethnicities = list(ETHNICITIES)
     sources = list(REFERRAL_SOURCES)
     outcomes = list(OUTCOMES)
     practitioner = demo.users.get("practitioner")
     with writing():
+        women, people = _people(demo, rnd)
         for n in range(300):
             team = demo.teams[TEAM_KEYS[n % len(TEAM_KEYS)]]
-            gender = "woman" if team == demo.teams["women"] else rnd.choice(genders)
-            person = Person.create(
-                given_name=demo.fake.first_name_female() if gender == "woman" else demo.fake.first_name(),
-                family_name=demo.fake.last_name(), gender=gender,
-                ethnicity=rnd.choice(ethnicities),
-                date_of_birth=demo.fake.date_of_birth(minimum_age=18, maximum_age=70))
+            person = rnd.choice(women if team == demo.teams["women"] else people)
             day = start + dt.timedelta(days=rnd.randrange(days))
             received = london_midnight_utc(day) + dt.timedelta(hours=rnd.randint(7, 18),
                                                                minutes=rnd.randrange(60))
@@ -51,7 +64,9 @@ def seed_demo(demo) -> None:
                 assigned_to=practitioner if (not closed and team in (demo.teams["magistrates"],
                                                                       demo.teams["custody"])
                                              and rnd.random() < 0.3) else None)
-        # Today's court list for the practitioner's teams.
+        # Today's court list for the practitioner's teams, unless case work listed some.
+        if Hearing.select().where(Hearing.date == today).exists():
+            return
         open_referrals = (Referral.select().where((Referral.reason == MARKER)
                                                   & (Referral.status == "open")
                                                   & Referral.team.in_([demo.teams["magistrates"],

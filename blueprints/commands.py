@@ -20,6 +20,10 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 DEMO_PARTS = [
     "blueprints.admin.demo",
     "blueprints.cases.demo",
+    "blueprints.letters.demo",
+    "blueprints.library.demo",
+    "blueprints.directory.demo",
+    "blueprints.pathways.demo",
 ]
 
 

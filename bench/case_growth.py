@@ -17,7 +17,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_SCENARIOS = ["caseload", "find a person", "person timeline (200 notes)", "note search"]
+CASE_SCENARIOS = ["caseload", "find a person", "find a person (as you type)",
+                  "person timeline (200 notes)", "note search"]
 
 
 def make_database(path: str, scale: int) -> None:
@@ -49,11 +50,13 @@ def measure(path: str, seconds: int, connections: int) -> dict:
         results["bare Flask"] = dict(bare, ratio=1.0)
         cookie = sign_in(app_port, "practitioner@bench.example", BENCH_PASSWORD)
         headers = {"Cookie": cookie}
-        for name, url, _role in SCENARIOS:
+        for name, url, _role, *extra in SCENARIOS:
             if name not in CASE_SCENARIOS:
                 continue
-            page_size(app_port, url, headers)  # warm up; fails loudly on a non-200
-            figures = load(f"http://127.0.0.1:{app_port}{url}", seconds, connections, headers)
+            request_headers = dict(headers, **(extra[0] if extra else {}))
+            page_size(app_port, url, request_headers)  # warm up; fails loudly on a non-200
+            figures = load(f"http://127.0.0.1:{app_port}{url}", seconds, connections,
+                           request_headers)
             results[name] = dict(figures, ratio=figures["rps"] / bare["rps"])
     finally:
         for proc in procs:

@@ -30,6 +30,7 @@ SCENARIOS = [
     # Case work (data: bench/case_data.py; person 900001 has 200 notes).
     ("caseload", "/people", "practitioner"),
     ("find a person", "/people?q=smi", "practitioner"),
+    ("find a person (as you type)", "/people?q=smi", "practitioner", HTMX),
     ("person timeline (200 notes)", "/people/900001", "practitioner"),
     ("note search", "/people/notes?q=hostel+housing", "practitioner"),
 ]

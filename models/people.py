@@ -167,7 +167,10 @@ class Person(BaseModel):
 
     class Meta:
         table_name = "person"
-        indexes = ((("family_name", "given_name"), False),)
+        # The search box walks these in name order and stops at a page of results.
+        indexes = ((("family_name", "given_name"), False),
+                   (("family_key", "given_key", "id"), False),
+                   (("given_key", "family_key", "id"), False))
 
     def save(self, *args, **kwargs):
         self.family_key = name_key(self.family_name)

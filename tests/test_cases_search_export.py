@@ -106,3 +106,11 @@ def test_managers_see_who_has_accessed_a_record(client_as, team_a, users):
     assert users["practitioner"].name in log
     practitioner_page = client_as("practitioner").get(f"/people/{person.id}").get_data(as_text=True)
     assert "Who has accessed this record" not in practitioner_page
+
+
+def test_note_index_has_prefix_indexes_on_sqlite(app):
+    from models.base import db, is_sqlite
+    if not is_sqlite():
+        return  # PostgreSQL's GIN index needs none
+    sql = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = 'case_note_fts'").fetchone()[0]
+    assert "prefix='2 3 4 5 6 7'" in sql

@@ -107,8 +107,23 @@ def visible_condition(team_ids: set[int] | None):
 
 
 def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -> list[Person]:
-    """People the teams work with who match the search box entry, by name."""
+    """People the teams work with who match the search box entry: family names first (in
+    name order), then given names."""
     query = parse_query(q)
+    if len(query.words) == 1 and not (query.nhs_number or query.pnc_id
+                                      or query.date_of_birth):
+        # One word: family-name matches, then given-name matches, each read along its
+        # (key, other key, id) index and stopped at a page, rather than sorting every
+        # "smi…" in the country.
+        word, visible = query.words[0], visible_condition(team_ids)
+        by_family = list(Person.select().where(_prefix(Person.family_key, word) & visible)
+                         .order_by(Person.family_key, Person.given_key, Person.id).limit(limit))
+        if len(by_family) >= limit:
+            return by_family
+        seen = {p.id for p in by_family}
+        by_given = (Person.select().where(_prefix(Person.given_key, word) & visible)
+                    .order_by(Person.given_key, Person.family_key, Person.id).limit(limit))
+        return (by_family + [p for p in by_given if p.id not in seen])[:limit]
     condition = _criteria(query)
     if condition is None:
         return []

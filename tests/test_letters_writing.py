@@ -283,3 +283,35 @@ def test_the_latest_needs_assessment_and_assessment_note_fill_the_letter(app, cl
                                               "Substance misuse: alcohol")]
     assert needs_rows == [["Mental health", "High", "Hearing voices"],
                           ["Housing", "Medium", "Sofa surfing"]]
+
+
+# -- on the case-work pages ------------------------------------------------------------------
+def test_the_referral_page_offers_write_a_letter_and_lists_letters(client_as, installed,
+                                                                   referral_a):
+    client = client_as("practitioner")
+    page = client.get(f"/referrals/{referral_a.id}").get_data(as_text=True)
+    assert f'href="/letters/referrals/{referral_a.id}/new">Write a letter</a>' in page
+    assert '<h2 class="nhsuk-heading-m">Letters</h2>' not in page  # none yet
+    write(client, referral_a, installed["court_report"])
+    page = client.get(f"/referrals/{referral_a.id}").get_data(as_text=True)
+    document = GeneratedDocument.get()
+    assert '<h2 class="nhsuk-heading-m">Letters</h2>' in page
+    assert f'href="/letters/documents/{document.id}">Report to the court on the day</a>' in page
+
+
+def test_the_timeline_links_to_the_letter(client_as, installed, referral_a):
+    from blueprints.timeline import link_for
+    client = client_as("practitioner")
+    write(client, referral_a, installed["court_report"])
+    with client.application.test_request_context():
+        assert link_for(TimelineEvent.get()) == f"/letters/documents/{GeneratedDocument.get().id}"
+
+
+def test_the_subject_access_export_lists_the_person_s_letters(client_as, installed, referral_a):
+    import json
+    write(client_as("practitioner"), referral_a, installed["court_report"])
+    response = client_as("manager").get(f"/people/{referral_a.person_id}/export.json")
+    letters = json.loads(response.data)["other_records"]["Letters"]
+    document = GeneratedDocument.get()
+    assert [(row["letter"], row["sha256"]) for row in letters] == \
+        [("Report to the court on the day", document.sha256)]

@@ -17,7 +17,9 @@ def test_practitioner_writes_a_court_report_and_downloads_it(page, users, referr
                                                              needs_source):
     defaults.install_defaults()
     sign_in(page, users["practitioner"].email, PASSWORD)
-    page.goto(f"/letters/referrals/{referral_a.id}/new")
+    page.goto(f"/referrals/{referral_a.id}")
+    page.get_by_role("link", name="Write a letter").click()
+    page.wait_for_load_state("networkidle")
     check_accessibility(page, "write a letter (no template)")
     page.get_by_label("Template").select_option(label="Report to the court on the day")
     summary = page.get_by_label("Summary", exact=True)
@@ -39,6 +41,10 @@ def test_practitioner_writes_a_court_report_and_downloads_it(page, users, referr
     document = Document(io.BytesIO(open(download.path(), "rb").read()))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Jordan engaged well & agreed to support <today>." in text
+    page.goto(f"/referrals/{referral_a.id}")
+    expect(page.get_by_role("link", name="Report to the court on the day")).to_be_visible()
+    check_accessibility(page, "referral with a letter")
+    screenshot(page, "letters-on-referral")
     assert page.console_errors == []
 
 

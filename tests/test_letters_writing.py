@@ -16,7 +16,7 @@ from models.files import read_bytes
 from models.letters import GeneratedDocument
 from models.timeline import TimelineEvent
 from tests.letters_support import (NEEDS, docx_text, installed, needs_source,  # noqa: F401
-                                   referral_a, referral_b, table_rows)
+                                   referral_a, table_rows)
 
 
 def write(client, referral, letter_template, **fields):
@@ -188,6 +188,8 @@ def test_pdf_conversion_runs_soffice_in_a_temporary_folder(client_as, installed,
     workdir = args.split("--outdir ")[1].split()[0]
     assert not os.path.exists(workdir)  # the temporary folder is gone
     assert AuditEvent.select().where(AuditEvent.detail == "pdf").count() == 1
+    from models.files import StoredFile
+    assert StoredFile.select().where(StoredFile.kind == "pdf").count() == 0  # a copy, not kept
 
 
 def test_a_hanging_soffice_is_stopped_by_the_time_limit(monkeypatch, tmp_path):

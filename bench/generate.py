@@ -44,6 +44,10 @@ def generate_accounts(ctx: BenchContext, scale: int) -> None:
 
 GENERATORS.append(generate_accounts)
 
+from bench.library import generate_library  # noqa: E402  (after the accounts it needs)
+
+GENERATORS.append(generate_library)
+
 
 def generate_letters(ctx: BenchContext, scale: int) -> None:
     """The standard letter templates (letter rendering itself: bench/letters_render.py)."""

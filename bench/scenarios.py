@@ -6,3 +6,8 @@ SCENARIOS = [
     ("letters: field catalogue", "/letters/catalogue", "manager"),
     ("letters: templates", "/letters/templates", "manager"),
 ]
+
+# A scenario may carry a fourth item: extra request headers (e.g. HX-Request for a fragment).
+from bench.library import SCENARIOS as LIBRARY  # noqa: E402
+
+SCENARIOS += LIBRARY

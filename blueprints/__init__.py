@@ -7,6 +7,7 @@ def register_blueprints(app) -> None:
     from .cases import bp as cases
     from .dashboard import bp as dashboard
     from .letters import bp as letters
+    from .library import bp as library
 
-    for bp in (auth, admin, dashboard, cases, letters):
+    for bp in (auth, admin, dashboard, cases, letters, library):
         app.register_blueprint(bp)

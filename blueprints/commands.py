@@ -21,6 +21,7 @@ DEMO_PARTS = [
     "blueprints.admin.demo",
     "blueprints.cases.demo",
     "blueprints.letters.demo",
+    "blueprints.library.demo",
 ]
 
 

@@ -5,6 +5,8 @@ from .base import BaseModel, db, init_db, utcnow, writing
 from .files import FileChunk, StoredFile
 from .follow_ups import FollowUp
 from .letters import GeneratedDocument, LetterBatch, LetterTemplate, TemplateVersion
+from .library import (Attendee, Feedback, Guide, GuideVersion, Handout, QuickSheet, ShareLink,
+                      TrainingSession)
 from .needs import NeedRating, NeedsAssessment
 from .notes import CaseNote, CaseNoteAmendment
 from .people import Hearing, Person, Referral, ReferralShare
@@ -16,10 +18,8 @@ ALL_MODELS = [
     Person, Referral, ReferralShare, Hearing, TimelineEvent,
     CaseNote, CaseNoteAmendment, NeedsAssessment, NeedRating, FollowUp,
     LetterTemplate, TemplateVersion, LetterBatch, GeneratedDocument,
+    Guide, GuideVersion, QuickSheet, TrainingSession, Handout, Attendee, Feedback, ShareLink,
 ]
 
-__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "CaseNote", "CaseNoteAmendment",
-           "FileChunk", "FollowUp", "GeneratedDocument", "Hearing", "LetterBatch",
-           "LetterTemplate", "Membership", "NeedRating", "NeedsAssessment", "Person",
-           "Referral", "ReferralShare", "StoredFile", "Team", "TemplateVersion",
-           "TimelineEvent", "User", "db", "init_db", "utcnow", "writing"]
+__all__ = ["ALL_MODELS", "BaseModel", "db", "init_db", "utcnow", "writing",
+           *(model.__name__ for model in ALL_MODELS)]

@@ -68,7 +68,7 @@ def test_a_practitioner_writes_a_court_report_kept_on_the_case(client_as, instal
     assert ["Mental health", "High", "Hearing voices since the summer"] in table_rows(data)
     event = TimelineEvent.get()
     assert (event.kind, event.link_type, event.link_id) == ("letter", "letter", str(document.id))
-    assert "Report to the court on the day written" in event.summary
+    assert event.summary == "Letter written: Report to the court on the day (version 1)"
     assert AuditEvent.select().where(AuditEvent.action == "letters.document_created").count() == 1
 
 

@@ -15,6 +15,7 @@ from models.audit import AuditEvent
 from models.files import read_bytes
 from models.letters import GeneratedDocument
 from models.timeline import TimelineEvent
+from tests.directory_factories import taxonomies  # noqa: F401
 from tests.letters_support import (NEEDS, docx_text, installed, needs_source,  # noqa: F401
                                    referral_a, table_rows)
 
@@ -317,3 +318,46 @@ def test_the_subject_access_export_lists_the_person_s_letters(client_as, install
     document = GeneratedDocument.get()
     assert [(row["letter"], row["sha256"]) for row in letters] == \
         [("Report to the court on the day", document.sha256)]
+
+
+# -- from the service directory ----------------------------------------------------------------
+def _service_referral(referral, user, reason="Needs a women's centre & <debt> advice."):
+    import datetime as dt
+    from models.service_referrals import ServiceReferral
+    from tests.directory_factories import make_service
+    service = make_service("Hackney Women's Centre", organization="Hackney Women's Trust")
+    today = dt.date(2026, 11, 20)
+    return ServiceReferral.create(referral=referral, service=service, team=referral.team_id,
+                                  reason=reason, method="email", sent_on=today,
+                                  status_on=today, created_by=user)
+
+
+def test_a_service_referral_letter_is_addressed_to_the_service(client_as, installed, users,
+                                                               referral_a, taxonomies):
+    found = _service_referral(referral_a, users["practitioner"])
+    client = client_as("practitioner")
+    response = client.get(f"/letters/service-referrals/{found.id}")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Hackney Women&#39;s Centre\nHackney Women&#39;s Trust" in page
+    assert "Needs a women&#39;s centre &amp; &lt;debt&gt; advice." in page
+    write(client, referral_a, installed["service_referral"],
+          recipient="Hackney Women's Centre", summary="Needs a women's centre.")
+    text = docx_text(read_bytes(GeneratedDocument.get().file))
+    assert "Hackney Women's Centre" in text
+
+
+def test_service_referrals_fill_the_support_arranged_list(client_as, installed, users,
+                                                          referral_a, taxonomies):
+    _service_referral(referral_a, users["practitioner"])
+    write(client_as("practitioner"), referral_a, installed["court_report"])
+    text = docx_text(read_bytes(GeneratedDocument.get().file))
+    assert ("Hackney Women's Centre (Hackney Women's Trust): Referral made, 20 November 2026"
+            in text)
+
+
+def test_another_team_s_service_referral_letter_is_404(app, installed, users, referral_a,
+                                                      other_team_user, taxonomies):
+    found = _service_referral(referral_a, users["practitioner"])
+    other = app.test_client().sign_in(other_team_user)
+    assert other.get(f"/letters/service-referrals/{found.id}").status_code == 404

@@ -276,7 +276,9 @@ def new(referral_id: int):
     chosen = None
     if request.method == "GET":
         form.template.data = request.args.get("template", "")[:12]
-        for name, value in catalogue.prefill_for(referral).items():
+        prefill = catalogue.prefill_for(referral)
+        prefill.update(_service_referral_prefill(referral, request.args.get("service_referral")))
+        for name, value in prefill.items():
             getattr(form, name).data = value
     if form.template.data and form.template.data.isdigit():
         chosen = next((t for t in usable if t.id == int(form.template.data)), None)
@@ -307,6 +309,35 @@ def new(referral_id: int):
                   referral=referral, person=referral.person, form=form, chosen=chosen,
                   fields=fields, documents=documents, hints=_field_hints(),
                   referral_url=_referral_url(referral.id))
+
+
+def _service_referral_prefill(referral, service_referral_id) -> dict:
+    """Recipient and reason of one of this referral's service referrals, when asked for."""
+    if not (service_referral_id or "").isdigit():
+        return {}
+    try:
+        from models.service_referrals import ServiceReferral
+    except ImportError:
+        return {}
+    found = ServiceReferral.get_or_none((ServiceReferral.id == int(service_referral_id))
+                                        & (ServiceReferral.referral == referral))
+    return case_context.service_referral_prefill(found) if found else {}
+
+
+@bp.route("/service-referrals/<int:service_referral_id>")
+@role_required(*CASEWORKERS)
+def service_referral_letter(service_referral_id: int):
+    """A letter for a referral to a directory service: the letter form, addressed to the
+    service and starting from the reason given (the directory links here)."""
+    from models.service_referrals import ServiceReferral
+    found = (ServiceReferral.visible_to(user_team_ids())
+             .where(ServiceReferral.id == service_referral_id).first())
+    if found is None:
+        abort(404)
+    template = LetterTemplate.for_purpose("service_referral")
+    return redirect(url_for("letters.new", referral_id=found.referral_id,
+                            template=template.id if template else None,
+                            service_referral=found.id))
 
 
 def _field_hints() -> dict:

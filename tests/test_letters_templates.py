@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from click.testing import CliRunner
 
 from blueprints.letters import defaults
 from models.audit import AuditEvent
 from models.files import StoredFile, read_bytes
 from models.letters import LetterTemplate, TemplateVersion
 from tests import fixtures_uploads as make
-from tests.letters_support import docx_text, installed  # noqa: F401
+from tests.letters_support import installed  # noqa: F401
 
 
 def template_docx(*paragraphs: str) -> bytes:

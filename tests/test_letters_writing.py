@@ -15,8 +15,9 @@ from models.audit import AuditEvent
 from models.files import read_bytes
 from models.letters import GeneratedDocument
 from models.timeline import TimelineEvent
+from tests.directory_factories import taxonomies  # noqa: F401
 from tests.letters_support import (NEEDS, docx_text, installed, needs_source,  # noqa: F401
-                                   referral_a, referral_b, table_rows)
+                                   referral_a, table_rows)
 
 
 def write(client, referral, letter_template, **fields):
@@ -68,7 +69,7 @@ def test_a_practitioner_writes_a_court_report_kept_on_the_case(client_as, instal
     assert ["Mental health", "High", "Hearing voices since the summer"] in table_rows(data)
     event = TimelineEvent.get()
     assert (event.kind, event.link_type, event.link_id) == ("letter", "letter", str(document.id))
-    assert "Report to the court on the day written" in event.summary
+    assert event.summary == "Letter written: Report to the court on the day (version 1)"
     assert AuditEvent.select().where(AuditEvent.action == "letters.document_created").count() == 1
 
 
@@ -188,6 +189,8 @@ def test_pdf_conversion_runs_soffice_in_a_temporary_folder(client_as, installed,
     workdir = args.split("--outdir ")[1].split()[0]
     assert not os.path.exists(workdir)  # the temporary folder is gone
     assert AuditEvent.select().where(AuditEvent.detail == "pdf").count() == 1
+    from models.files import StoredFile
+    assert StoredFile.select().where(StoredFile.kind == "pdf").count() == 0  # a copy, not kept
 
 
 def test_a_hanging_soffice_is_stopped_by_the_time_limit(monkeypatch, tmp_path):
@@ -283,3 +286,78 @@ def test_the_latest_needs_assessment_and_assessment_note_fill_the_letter(app, cl
                                               "Substance misuse: alcohol")]
     assert needs_rows == [["Mental health", "High", "Hearing voices"],
                           ["Housing", "Medium", "Sofa surfing"]]
+
+
+# -- on the case-work pages ------------------------------------------------------------------
+def test_the_referral_page_offers_write_a_letter_and_lists_letters(client_as, installed,
+                                                                   referral_a):
+    client = client_as("practitioner")
+    page = client.get(f"/referrals/{referral_a.id}").get_data(as_text=True)
+    assert f'href="/letters/referrals/{referral_a.id}/new">Write a letter</a>' in page
+    assert '<h2 class="nhsuk-heading-m">Letters</h2>' not in page  # none yet
+    write(client, referral_a, installed["court_report"])
+    page = client.get(f"/referrals/{referral_a.id}").get_data(as_text=True)
+    document = GeneratedDocument.get()
+    assert '<h2 class="nhsuk-heading-m">Letters</h2>' in page
+    assert f'href="/letters/documents/{document.id}">Report to the court on the day</a>' in page
+
+
+def test_the_timeline_links_to_the_letter(client_as, installed, referral_a):
+    from blueprints.timeline import link_for
+    client = client_as("practitioner")
+    write(client, referral_a, installed["court_report"])
+    with client.application.test_request_context():
+        assert link_for(TimelineEvent.get()) == f"/letters/documents/{GeneratedDocument.get().id}"
+
+
+def test_the_subject_access_export_lists_the_person_s_letters(client_as, installed, referral_a):
+    import json
+    write(client_as("practitioner"), referral_a, installed["court_report"])
+    response = client_as("manager").get(f"/people/{referral_a.person_id}/export.json")
+    letters = json.loads(response.data)["other_records"]["Letters"]
+    document = GeneratedDocument.get()
+    assert [(row["letter"], row["sha256"]) for row in letters] == \
+        [("Report to the court on the day", document.sha256)]
+
+
+# -- from the service directory ----------------------------------------------------------------
+def _service_referral(referral, user, reason="Needs a women's centre & <debt> advice."):
+    import datetime as dt
+    from models.service_referrals import ServiceReferral
+    from tests.directory_factories import make_service
+    service = make_service("Hackney Women's Centre", organization="Hackney Women's Trust")
+    today = dt.date(2026, 11, 20)
+    return ServiceReferral.create(referral=referral, service=service, team=referral.team_id,
+                                  reason=reason, method="email", sent_on=today,
+                                  status_on=today, created_by=user)
+
+
+def test_a_service_referral_letter_is_addressed_to_the_service(client_as, installed, users,
+                                                               referral_a, taxonomies):
+    found = _service_referral(referral_a, users["practitioner"])
+    client = client_as("practitioner")
+    response = client.get(f"/letters/service-referrals/{found.id}")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Hackney Women&#39;s Centre\nHackney Women&#39;s Trust" in page
+    assert "Needs a women&#39;s centre &amp; &lt;debt&gt; advice." in page
+    write(client, referral_a, installed["service_referral"],
+          recipient="Hackney Women's Centre", summary="Needs a women's centre.")
+    text = docx_text(read_bytes(GeneratedDocument.get().file))
+    assert "Hackney Women's Centre" in text
+
+
+def test_service_referrals_fill_the_support_arranged_list(client_as, installed, users,
+                                                          referral_a, taxonomies):
+    _service_referral(referral_a, users["practitioner"])
+    write(client_as("practitioner"), referral_a, installed["court_report"])
+    text = docx_text(read_bytes(GeneratedDocument.get().file))
+    assert ("Hackney Women's Centre (Hackney Women's Trust): Referral made, 20 November 2026"
+            in text)
+
+
+def test_another_team_s_service_referral_letter_is_404(app, installed, users, referral_a,
+                                                      other_team_user, taxonomies):
+    found = _service_referral(referral_a, users["practitioner"])
+    other = app.test_client().sign_in(other_team_user)
+    assert other.get(f"/letters/service-referrals/{found.id}").status_code == 404

@@ -43,3 +43,30 @@ def _latest_assessment_note(referral):
 
 
 catalogue.register_context_source(needs_and_assessment)
+
+
+def service_referrals(referral) -> dict:
+    """service_referrals: the referrals to directory services made on this referral."""
+    try:
+        from models.directory import Organization, Service
+        from models.service_referrals import ServiceReferral
+    except ImportError:  # the service directory is not installed
+        return {}
+    rows = (ServiceReferral.select(ServiceReferral, Service, Organization)
+            .join(Service).join(Organization)
+            .where(ServiceReferral.referral == referral)
+            .order_by(ServiceReferral.sent_on, ServiceReferral.id))
+    return {"service_referrals": [
+        {"service": row.service.name, "organisation": row.service.organization.name,
+         "referred_on": catalogue._date(row.sent_on), "status": row.status_label}
+        for row in rows]}
+
+
+def service_referral_prefill(service_referral) -> dict:
+    """The letter form for one service referral: to the service, saying why."""
+    service = service_referral.service
+    return {"recipient": f"{service.name}\n{service.organization.name}",
+            "summary": (service_referral.reason or "").strip()}
+
+
+catalogue.register_context_source(service_referrals)

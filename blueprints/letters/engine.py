@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import Template, TemplateSyntaxError, meta, nodes
-from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -404,5 +404,5 @@ def undeclared_names(blob: bytes) -> set[str]:
 
 
 __all__ = ["CACHE", "LetterSandbox", "Prepared", "RenderProblem", "TemplateProblem",
-           "UndefinedError", "check_template", "prepare", "prepared_for", "render_bytes",
+           "check_template", "prepare", "prepared_for", "render_bytes",
            "render_prepared", "sandbox", "unknown_fields", "xml_safe"]

@@ -91,9 +91,9 @@ def keep_document(referral, version: TemplateVersion, author, data: bytes,
         sha256=hashlib.sha256(data).hexdigest(),
         file_name=document_file_name(referral.person.full_name, purpose, london_today()),
         batch=batch)
+    # The summary is made of template labels only, never of what was typed.
     add_timeline_event(referral, author, "letter",
-                       f"{PURPOSES.get(purpose, 'Letter')} written "
-                       f"({version.template.name}, version {version.number})",
+                       f"Letter written: {version.template.name} (version {version.number})",
                        link_type="letter", link_id=document.id)
     audit("letters.document_created", object_type="generated_document",
           object_id=document.id, person_id=referral.person_id, team_id=referral.team_id,

@@ -2,13 +2,12 @@
 documents and their downloads, and the court list."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import click
 import mammoth
 import nh3
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from peewee import JOIN, IntegrityError, fn
@@ -16,15 +15,15 @@ from peewee import JOIN, IntegrityError, fn
 from models.accounts import Team, User
 from models.base import writing
 from models.files import read_bytes, store
-from models.letters import (DOCX_TYPE, PURPOSES, GeneratedDocument, LetterBatch,
-                            LetterTemplate, TemplateVersion)
+from models.letters import (DOCX_TYPE, GeneratedDocument, LetterBatch, LetterTemplate,
+                            TemplateVersion)
 from models.people import Person, Referral
 
 from ..access import CASEWORKERS, MANAGERS, require_team, role_required, user_team_ids, \
     visible_teams
 from ..audit import audit
 from ..case_access import get_referral_or_404
-from ..downloads import send_stored_file
+from ..downloads import content_disposition, send_stored_file
 from ..htmx import hx_redirect, render
 from ..timeline import register_link
 from ..uploads import UploadRefused, check_upload, read_upload
@@ -277,7 +276,9 @@ def new(referral_id: int):
     chosen = None
     if request.method == "GET":
         form.template.data = request.args.get("template", "")[:12]
-        for name, value in catalogue.prefill_for(referral).items():
+        prefill = catalogue.prefill_for(referral)
+        prefill.update(_service_referral_prefill(referral, request.args.get("service_referral")))
+        for name, value in prefill.items():
             getattr(form, name).data = value
     if form.template.data and form.template.data.isdigit():
         chosen = next((t for t in usable if t.id == int(form.template.data)), None)
@@ -306,7 +307,37 @@ def new(referral_id: int):
     return render("letters/new.html", "letter_fields",
                   title=f"Write a letter for {referral.person.full_name}",
                   referral=referral, person=referral.person, form=form, chosen=chosen,
-                  fields=fields, documents=documents, hints=_field_hints())
+                  fields=fields, documents=documents, hints=_field_hints(),
+                  referral_url=_referral_url(referral.id))
+
+
+def _service_referral_prefill(referral, service_referral_id) -> dict:
+    """Recipient and reason of one of this referral's service referrals, when asked for."""
+    if not (service_referral_id or "").isdigit():
+        return {}
+    try:
+        from models.service_referrals import ServiceReferral
+    except ImportError:
+        return {}
+    found = ServiceReferral.get_or_none((ServiceReferral.id == int(service_referral_id))
+                                        & (ServiceReferral.referral == referral))
+    return case_context.service_referral_prefill(found) if found else {}
+
+
+@bp.route("/service-referrals/<int:service_referral_id>")
+@role_required(*CASEWORKERS)
+def service_referral_letter(service_referral_id: int):
+    """A letter for a referral to a directory service: the letter form, addressed to the
+    service and starting from the reason given (the directory links here)."""
+    from models.service_referrals import ServiceReferral
+    found = (ServiceReferral.visible_to(user_team_ids())
+             .where(ServiceReferral.id == service_referral_id).first())
+    if found is None:
+        abort(404)
+    template = LetterTemplate.for_purpose("service_referral")
+    return redirect(url_for("letters.new", referral_id=found.referral_id,
+                            template=template.id if template else None,
+                            service_referral=found.id))
 
 
 def _field_hints() -> dict:
@@ -329,7 +360,16 @@ def document(document_id: int):
         audit("letters.document_viewed", object_type="generated_document",
               object_id=document.id, person_id=document.person_id, team_id=document.team_id)
     return render("letters/document.html", title=document.file_name, document=document,
-                  version=document.template_version, pdf_available=pdf.pdf_available())
+                  version=document.template_version, pdf_available=pdf.pdf_available(),
+                  referral_url=_referral_url(document.referral_id))
+
+
+def _referral_url(referral_id: int) -> str:
+    """The referral's page (case work), or the letter page when case work is not installed."""
+    from flask import current_app
+    if "cases.referral" in current_app.view_functions:
+        return url_for("cases.referral", referral_id=referral_id)
+    return url_for("letters.new", referral_id=referral_id)
 
 
 @bp.route("/documents/<int:document_id>/download")
@@ -355,11 +395,16 @@ def download_pdf(document_id: int):
         flash(exc.message, "important")
         return redirect(url_for("letters.document", document_id=document.id))
     with writing():
-        stored = store(data, "application/pdf", "pdf")
         audit("letters.document_downloaded", object_type="generated_document",
               object_id=document.id, person_id=document.person_id, team_id=document.team_id,
               detail="pdf")
-    return send_stored_file(stored, document.file_name.rsplit(".", 1)[0] + ".pdf")
+    # The PDF is a copy made on request: the DOCX is the record, so the PDF is not stored.
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(
+        document.file_name.rsplit(".", 1)[0] + ".pdf")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --------------------------------------------------------------------------- court list

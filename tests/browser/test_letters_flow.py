@@ -17,7 +17,9 @@ def test_practitioner_writes_a_court_report_and_downloads_it(page, users, referr
                                                              needs_source):
     defaults.install_defaults()
     sign_in(page, users["practitioner"].email, PASSWORD)
-    page.goto(f"/letters/referrals/{referral_a.id}/new")
+    page.goto(f"/referrals/{referral_a.id}")
+    page.get_by_role("link", name="Write a letter").click()
+    page.wait_for_load_state("networkidle")
     check_accessibility(page, "write a letter (no template)")
     page.get_by_label("Template").select_option(label="Report to the court on the day")
     summary = page.get_by_label("Summary", exact=True)
@@ -39,6 +41,10 @@ def test_practitioner_writes_a_court_report_and_downloads_it(page, users, referr
     document = Document(io.BytesIO(open(download.path(), "rb").read()))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Jordan engaged well & agreed to support <today>." in text
+    page.goto(f"/referrals/{referral_a.id}")
+    expect(page.get_by_role("link", name="Report to the court on the day")).to_be_visible()
+    check_accessibility(page, "referral with a letter")
+    screenshot(page, "letters-on-referral")
     assert page.console_errors == []
 
 
@@ -57,4 +63,32 @@ def test_manager_sees_templates_catalogue_and_a_preview(page, users):
     page.goto("/letters/catalogue")
     check_accessibility(page, "catalogue")
     screenshot(page, "letters-catalogue")
+    assert page.console_errors == []
+
+
+def test_manager_makes_the_court_list_letters(page, users, team_a):
+    import datetime as dt
+
+    from blueprints.letters.generate import london_today
+    from tests.factories import make_hearing, make_person, make_referral
+    defaults.install_defaults()
+    for given in ("Ann", "Ben"):
+        referral = make_referral(make_person(given_name=given, family_name="Listed"), team_a)
+        make_hearing(referral, date=london_today(), time=dt.time(10, 0))
+    sign_in(page, users["manager"].email, PASSWORD)
+    page.goto("/letters/")
+    page.get_by_role("link", name="Court list: a letter for everyone listed today").click()
+    page.get_by_role("button", name="Show who is listed").click()
+    expect(page.get_by_text("Listed: 2 people")).to_be_visible()
+    check_accessibility(page, "court list")
+    screenshot(page, "letters-court-list")
+    page.get_by_role("button", name="Make 2 letters").click()
+    # The job runs in the background; the page polls until the zip is ready.
+    link = page.get_by_role("link", name="Download all letters (zip)")
+    expect(link).to_be_visible(timeout=60_000)
+    check_accessibility(page, "court list done")
+    screenshot(page, "letters-court-list-done")
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename.startswith("Court list")
     assert page.console_errors == []

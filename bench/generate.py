@@ -44,6 +44,19 @@ def generate_accounts(ctx: BenchContext, scale: int) -> None:
 
 GENERATORS.append(generate_accounts)
 
+from bench.library import generate_library  # noqa: E402  (after the accounts it needs)
+
+GENERATORS.append(generate_library)
+
+
+def generate_letters(ctx: BenchContext, scale: int) -> None:
+    """The standard letter templates (letter rendering itself: bench/letters_render.py)."""
+    from blueprints.letters.defaults import install_defaults
+    install_defaults()
+
+
+GENERATORS.append(generate_letters)
+
 
 def generate_directory(ctx: BenchContext, scale: int) -> None:
     """5,000 fictional services per unit of scale, across categories and boroughs."""

@@ -5,6 +5,9 @@ HTMX = {"HX-Request": "true"}
 SCENARIOS = [
     ("login page", "/login", None),
     ("home page", "/", "practitioner"),
+    ("letters: recent letters", "/letters/", "practitioner"),
+    ("letters: field catalogue", "/letters/catalogue", "manager"),
+    ("letters: templates", "/letters/templates", "manager"),
     # Service directory (5,000 services at scale 1): the live-search fragment as htmx asks
     # for it while someone types, with and without filters, and the whole page.
     ("directory search fragment", "/directory/?q=housing", "practitioner", HTMX),
@@ -13,3 +16,8 @@ SCENARIOS = [
     ("directory two-word fragment", "/directory/?q=debt%20clinic", "practitioner", HTMX),
     ("directory page", "/directory/?q=housing", "practitioner"),
 ]
+
+# A scenario may carry a fourth item: extra request headers (e.g. HX-Request for a fragment).
+from bench.library import SCENARIOS as LIBRARY  # noqa: E402
+
+SCENARIOS += LIBRARY

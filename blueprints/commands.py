@@ -19,7 +19,10 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 # is a DemoContext; it must be idempotent (running seed-demo twice adds nothing).
 DEMO_PARTS = [
     "blueprints.admin.demo",
+    "blueprints.cases.demo",
     "blueprints.directory.demo",
+    "blueprints.letters.demo",
+    "blueprints.library.demo",
 ]
 
 

@@ -19,7 +19,7 @@ def routes(app):
         values = {}
         for arg, converter in rule._converters.items():
             name = type(converter).__name__
-            values[arg] = (converter.items[0] if name == "AnyConverter"
+            values[arg] = (sorted(converter.items)[0] if name == "AnyConverter"
                            else SAMPLE_VALUES.get(name, "x"))
         url = adapter.build(rule.endpoint, values, method=None)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

@@ -244,6 +244,17 @@ class Service(JsonExtra, BaseModel):
     def status_label(self) -> str:
         return SERVICE_STATUSES.get(self.status, self.status)
 
+    @property
+    def age_range(self) -> str:
+        low, high = self.minimum_age, self.maximum_age
+        if low is None and high is None:
+            return "Any age"
+        if high is None:
+            return f"{low} and over"
+        if low is None:
+            return f"Up to {high}"
+        return f"{low} to {high}"
+
     def is_stale(self, today: dt.date | None = None) -> bool:
         """Not verified in the last 12 months (or never)."""
         today = today or dt.date.today()

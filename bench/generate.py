@@ -57,6 +57,10 @@ def generate_letters(ctx: BenchContext, scale: int) -> None:
 
 GENERATORS.append(generate_letters)
 
+from bench.pathways_data import generate_pathways  # noqa: E402 (after the accounts it uses)
+
+GENERATORS.append(generate_pathways)
+
 
 def generate_directory(ctx: BenchContext, scale: int) -> None:
     """5,000 fictional services per unit of scale, across categories and boroughs."""
@@ -68,6 +72,15 @@ def generate_directory(ctx: BenchContext, scale: int) -> None:
 
 
 GENERATORS.append(generate_directory)
+
+
+def generate_case_work(ctx: BenchContext, scale: int) -> None:
+    """People, referrals, notes, needs, follow-ups (see bench/case_data.py)."""
+    from bench.case_data import generate_case_work as generate
+    generate(ctx, scale)
+
+
+GENERATORS.append(generate_case_work)
 
 
 def generate(scale: int) -> BenchContext:

@@ -15,6 +15,13 @@ SCENARIOS = [
      "practitioner", HTMX),
     ("directory two-word fragment", "/directory/?q=debt%20clinic", "practitioner", HTMX),
     ("directory page", "/directory/?q=housing", "practitioner"),
+    ("housing board", "/housing/", "coordinator"),
+    ("SAR caseload (~100 women)", "/pathways/2/caseload", "coordinator"),
+    # Case work (data: bench/case_data.py; person 900001 has 200 notes).
+    ("caseload", "/people", "practitioner"),
+    ("find a person", "/people?q=smi", "practitioner"),
+    ("person timeline (200 notes)", "/people/900001", "practitioner"),
+    ("note search", "/people/notes?q=hostel+housing", "practitioner"),
 ]
 
 # A scenario may carry a fourth item: extra request headers (e.g. HX-Request for a fragment).

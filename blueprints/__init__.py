@@ -9,6 +9,7 @@ def register_blueprints(app) -> None:
     from .directory import bp as directory
     from .letters import bp as letters
     from .library import bp as library
+    from .pathways import bp as pathways
 
-    for bp in (auth, admin, dashboard, cases, directory, letters, library):
+    for bp in (auth, admin, dashboard, cases, directory, letters, library, pathways):
         app.register_blueprint(bp)

@@ -23,6 +23,7 @@ DEMO_PARTS = [
     "blueprints.directory.demo",
     "blueprints.letters.demo",
     "blueprints.library.demo",
+    "blueprints.pathways.demo",
 ]
 
 

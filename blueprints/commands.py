@@ -20,9 +20,9 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 DEMO_PARTS = [
     "blueprints.admin.demo",
     "blueprints.cases.demo",
+    "blueprints.directory.demo",
     "blueprints.letters.demo",
     "blueprints.library.demo",
-    "blueprints.directory.demo",
     "blueprints.pathways.demo",
     "blueprints.dashboard.demo",  # after every part that adds people (it adds a history)
 ]

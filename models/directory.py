@@ -22,7 +22,7 @@ import unicodedata
 import uuid
 
 from peewee import (SQL, BooleanField, Case, CharField, DateField, DateTimeField, FloatField,
-                    ForeignKeyField, IntegerField, TextField, UUIDField, fn)
+                    ForeignKeyField, IntegerField, NodeList, TextField, UUIDField, fn)
 
 from .accounts import User
 from .base import BaseModel, utcnow
@@ -243,6 +243,17 @@ class Service(JsonExtra, BaseModel):
     @property
     def status_label(self) -> str:
         return SERVICE_STATUSES.get(self.status, self.status)
+
+    @property
+    def age_range(self) -> str:
+        low, high = self.minimum_age, self.maximum_age
+        if low is None and high is None:
+            return "Any age"
+        if high is None:
+            return f"{low} and over"
+        if low is None:
+            return f"Up to {high}"
+        return f"{low} to {high}"
 
     def is_stale(self, today: dt.date | None = None) -> bool:
         """Not verified in the last 12 months (or never)."""
@@ -482,17 +493,29 @@ def find_services(q: str = "", *, category: TaxonomyTerm | None = None, borough:
     q = search_words(q)
     words = terms(q)
     query = _filtered(q if words else "", category, borough, women_only, include_archived)
-    total = query.count()
     if sort == "relevance" and words:
         order = relevance(words)
     elif sort == "verified":
         order = [Service.verified_on.desc(nulls="LAST"), fn.LOWER(Service.name), Service.id]
     else:
         order = [fn.LOWER(Service.name), Service.id]
-    # Only what a result shows: a search answers while someone types, so rows stay light.
-    page_rows = (query.select(*LISTED).join(Organization).order_by(*order)
-                 .paginate(page, per_page))
-    return total, list(page_rows)
+    # One query: only what a result shows, its first phone number, and (a window count)
+    # how many match in all. A search answers while someone types, so it stays light.
+    first_phone = NodeList((
+        SQL("(SELECT p.number FROM phone AS p WHERE p.service_id ="), Service.id,
+        SQL("ORDER BY p.id LIMIT 1)"))).alias("first_phone")
+    # Without search words the page comes straight off the by-name index, which a window
+    # count over every service would defeat: count separately then.
+    columns = [*LISTED, first_phone]
+    if words:
+        columns.append(fn.COUNT(SQL("*")).over().alias("match_count"))
+    rows = list(query.select(*columns).join(Organization).order_by(*order)
+                .paginate(page, per_page))
+    if words and rows:
+        total = rows[0].match_count
+    else:
+        total = query.count() if (rows or page > 1 or not words) else 0
+    return total, rows
 
 
 LISTED = (Service.id, Service.uuid, Service.name, Service.description, Service.women_only,

@@ -214,3 +214,34 @@ def test_the_referral_list_is_a_fragment_for_case_pages(client_as, referral, ser
     part = client_as("practitioner").hx_get(f"/directory/referrals/{referral.id}/services")
     text = part.get_data(as_text=True)
     assert "<html" not in text and "Hackney Women" in text and "Overdue" in text
+
+
+def test_case_pages_offer_the_referral_and_show_it_on_the_timeline(app, client_as, referral,
+                                                                   service):
+    from flask import url_for
+    with app.test_request_context():
+        referral_page = url_for("cases.referral", referral_id=referral.id)
+        person_page = url_for("cases.detail", person_id=referral.person_id)
+    client = client_as("practitioner")
+    page = client.get(referral_page).get_data(as_text=True)
+    assert f"/directory/referrals/{referral.id}/refer" in page and "Refer to a service" in page
+    client.post_form(f"/directory/referrals/{referral.id}/refer", refer_form(service))
+    found = ServiceReferral.get()
+    person = client.get(person_page).get_data(as_text=True)  # its timeline is on this page
+    assert "Referred to Hackney Women&#39;s Centre (email)" in person
+    assert f"/directory/service-referrals/{found.id}" in person
+    assert "Hackney Women" in client.get(referral_page).get_data(as_text=True)
+
+
+def test_letters_get_the_service_referrals_of_a_case(referral, service, users):
+    from blueprints.letters.catalogue import context_for
+    made(referral, service, users["practitioner"], status="accepted")
+    values = context_for(referral)["service_referrals"]
+    assert values == [{"service": "Hackney Women's Centre", "organisation": "Test Charity",
+                       "referred_on": values[0]["referred_on"], "status": "Accepted"}]
+
+
+def test_the_service_referral_page_links_to_a_letter(client_as, referral, service, users):
+    found = made(referral, service, users["practitioner"])
+    page = client_as("practitioner").get(f"/directory/service-referrals/{found.id}")
+    assert f"/letters/referrals/{referral.id}/new" in page.get_data(as_text=True)

@@ -121,6 +121,12 @@ def test_a_fragment_of_20_results_stays_small(app, client_as):
     assert body.count(b'class="app-result"') == 20 and b"25 services found" in body
     assert len(body) <= 10 * 1024, len(body)
     assert b"page=2" in body
+    second = client_as("practitioner").hx_get("/directory/?q=community&page=2").get_data()
+    assert second.count(b'class="app-result"') == 5 and b"25 services found" in second
+    beyond = client_as("practitioner").hx_get("/directory/?q=community&page=9").get_data()
+    assert b'class="app-result"' not in beyond and b"25 services found" in beyond
+    listing = client_as("practitioner").hx_get("/directory/?page=2").get_data()
+    assert listing.count(b'class="app-result"') == 5 and b"25 services found" in listing
 
 
 @pytest.mark.parametrize("q", ["<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd",

@@ -1,5 +1,8 @@
 """The service directory (HSDS / Open Referral UK) and referrals to services."""
 from . import service_referrals  # noqa: F401 (registers its views on bp)
+from .hooks import register
 from .routes import bp
+
+register()
 
 __all__ = ["bp"]

@@ -16,7 +16,7 @@ from models.directory import (LONDON_BOROUGHS, SORTS, Address, Contact, Director
 
 from ..access import role_required, user_team_ids
 from ..audit import audit
-from ..htmx import hx_redirect, render
+from ..htmx import hx_redirect, is_partial, render
 from .forms import ConfirmForm, ImportForm, SearchForm, ServiceForm
 from .hsds import export_organizations, used_taxonomies
 from .importing import (IMPORT_MAX_BYTES, ImportRefused, apply, plan, read_upload,
@@ -56,22 +56,14 @@ def run_search(args, categories):
     return form, criteria, filters
 
 
-def referral_phones(services: list[Service]) -> dict[int, str]:
-    """The first phone number of each service, in one query."""
-    numbers: dict[int, str] = {}
-    if services:
-        rows = (Phone.select(Phone.service, Phone.number)
-                .where(Phone.service.in_([s.id for s in services])).order_by(Phone.id).tuples())
-        for service_id, number in rows:
-            numbers.setdefault(service_id, number)
-    return numbers
-
-
 @bp.route("/")
 @role_required(*READERS)
 def index():
     """Find a service: search as you type, filter by category, borough and women-only."""
-    categories = TaxonomyTerm.categories()
+    # While someone types, htmx asks for the results only: the category list is needed
+    # then only to read a category filter.
+    wanted = not is_partial() or request.args.get("category")
+    categories = TaxonomyTerm.categories() if wanted else []
     form, criteria, filters = run_search(request.args, categories)
     page = max(1, min(request.args.get("page", 1, type=int), 1000))
     total, services = find_services(criteria["q"], page=page, per_page=PAGE_SIZE, **filters)
@@ -80,7 +72,6 @@ def index():
              "previous": urlencode(dict(kept, page=page - 1)) if page > 1 else None}
     return render("directory/index.html", "results", title="Services", form=form,
                   services=services, total=total, q=criteria["q"], page=page, pages=pages,
-                  phones=referral_phones(services),
                   stale_before=twelve_months_before(dt.date.today()),
                   can_edit=current_user.role in EDITORS)
 

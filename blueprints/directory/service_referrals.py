@@ -35,12 +35,19 @@ def get_service_referral_or_404(service_referral_id: int) -> ServiceReferral:
 
 
 def letter_link(service_referral: ServiceReferral) -> str | None:
-    """Where to produce a letter for this service referral, once the letters part offers
-    one (it renders its "service_referral" default template with letter_context)."""
-    endpoint = "letters.service_referral_letter"
-    if endpoint not in current_app.view_functions:
+    """Where to write a letter for this service referral: the letters part's "new letter"
+    page on the referral, with its "service_referral" template chosen (None when the
+    letters part or such a template is not there). The letter's service_referrals fields
+    come from hooks.letter_values."""
+    if "letters.new" not in current_app.view_functions:
         return None
-    return url_for(endpoint, service_referral_id=service_referral.id)
+    try:
+        from models.letters import LetterTemplate
+    except ImportError:
+        return None
+    template = LetterTemplate.for_purpose("service_referral")
+    return url_for("letters.new", referral_id=service_referral.referral_id,
+                   template=template.id if template else None)
 
 
 def letter_context(service_referral: ServiceReferral) -> dict:
@@ -159,7 +166,7 @@ def referral_services(referral_id: int):
 def _case_url(referral) -> str | None:
     """The case page of a referral, when the case-work part is installed."""
     for endpoint, argument in (("cases.referral", "referral_id"),
-                               ("cases.person", "person_id")):
+                               ("cases.detail", "person_id")):
         if endpoint in current_app.view_functions:
             value = referral.id if argument == "referral_id" else referral.person_id
             return url_for(endpoint, **{argument: value})

@@ -1,0 +1,94 @@
+"""A practitioner finds a service as they type, and refers a person to it from their
+referral; the referral shows on the person's timeline. In a real browser, with axe."""
+import datetime as dt
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.directory_factories import make_service, taxonomies  # noqa: F401
+from tests.factories import PASSWORD, make_person, make_referral
+
+
+def directory(app):
+    make_service("Hackney Housing Advice", organization="Shelter Point",
+                 description="Advice on homelessness and supported accommodation.",
+                 categories=["Housing"], boroughs=["Hackney"], phone="020 7946 0001")
+    make_service("Eastside Women's Centre", organization="Women Together",
+                 description="Drop-in, counselling and housing support for women.",
+                 categories=["Women's centres", "Housing"], boroughs=["Hackney", "Newham"],
+                 women_only=True)
+    make_service("Money Matters", organization="Citizens Help",
+                 description="Debt advice and help with benefits claims.",
+                 categories=["Debt"], boroughs=["Lambeth"],
+                 verified_on=dt.date.today() - dt.timedelta(days=500))
+
+
+def test_search_updates_as_you_type_without_reloading(page, users, taxonomies):
+    directory(None)
+    sign_in(page, users["practitioner"].email, PASSWORD)
+    page.goto("/directory/")
+    results = page.locator("#service-results")
+    expect(results).to_contain_text("3 services found")
+    expect(results).to_contain_text("Not verified for 12 months")
+    check_accessibility(page, "directory")
+    screenshot(page, "directory-index")
+    marker = page.evaluate("window.__marker = Math.random()")
+
+    page.get_by_label("Search services").press_sequentially("hous", delay=40)
+    expect(results).to_contain_text("2 services found")
+    expect(results).not_to_contain_text("Money Matters")
+    assert "q=hous" in page.url  # bookmarkable
+    page.get_by_label("Borough").select_option("Newham")
+    expect(results).to_contain_text("1 service found")
+    expect(results).to_contain_text("Eastside Women's Centre")
+    assert "borough=Newham" in page.url
+    assert page.evaluate("window.__marker") == marker  # the same document: no reload
+    check_accessibility(page, "directory-search")
+    screenshot(page, "directory-search")
+
+    page.goto(page.url)  # the bookmarked URL gives the same results without JS help
+    expect(results).to_contain_text("1 service found")
+    page.get_by_role("link", name="Eastside Women's Centre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eastside Women's Centre")
+    check_accessibility(page, "directory-service")
+    screenshot(page, "directory-service")
+    assert page.console_errors == []
+
+
+def test_practitioner_refers_a_person_and_sees_it_on_the_timeline(page, users, team_a,
+                                                                   taxonomies):
+    directory(None)
+    person = make_person(given_name="Amara", family_name="Okoye")
+    referral = make_referral(person=person, team=team_a)
+    sign_in(page, users["practitioner"].email, PASSWORD)
+    page.goto(f"/referrals/{referral.id}")
+    page.get_by_role("link", name="Refer to a service").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Refer to a service")
+
+    page.get_by_label("Find the service").press_sequentially("women", delay=40)
+    choices = page.locator("#service-choices")
+    expect(choices).to_contain_text("Eastside Women's Centre")
+    page.get_by_label("Eastside Women's Centre").check()
+    page.get_by_label("Reason for the referral").fill("Wants support with housing and debt.")
+    page.get_by_label("Email", exact=True).check()
+    follow_up = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    page.get_by_label("Follow-up date").fill(follow_up)
+    check_accessibility(page, "directory-refer")
+    screenshot(page, "directory-refer")
+    page.get_by_role("button", name="Record referral").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Referral to Eastside Women's Centre")
+    expect(page.locator("main")).to_contain_text("Referral made")
+    page.get_by_label("Accepted").check()
+    page.get_by_label("Note").fill("Assessment booked for Tuesday")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("Assessment booked for Tuesday")
+    check_accessibility(page, "directory-service-referral")
+    screenshot(page, "directory-service-referral")
+
+    page.goto(f"/people/{person.id}")
+    main = page.locator("main")
+    expect(main).to_contain_text("Referred to Eastside Women's Centre (email)")
+    expect(main).to_contain_text("Eastside Women's Centre: accepted")
+    screenshot(page, "directory-person-timeline")
+    assert page.console_errors == []

@@ -49,6 +49,15 @@ from bench.library import generate_library  # noqa: E402  (after the accounts it
 GENERATORS.append(generate_library)
 
 
+def generate_letters(ctx: BenchContext, scale: int) -> None:
+    """The standard letter templates (letter rendering itself: bench/letters_render.py)."""
+    from blueprints.letters.defaults import install_defaults
+    install_defaults()
+
+
+GENERATORS.append(generate_letters)
+
+
 def generate(scale: int) -> BenchContext:
     ctx = BenchContext()
     with db.connection_context():

@@ -2,6 +2,9 @@
 SCENARIOS = [
     ("login page", "/login", None),
     ("home page", "/", "practitioner"),
+    ("letters: recent letters", "/letters/", "practitioner"),
+    ("letters: field catalogue", "/letters/catalogue", "manager"),
+    ("letters: templates", "/letters/templates", "manager"),
 ]
 
 # A scenario may carry a fourth item: extra request headers (e.g. HX-Request for a fragment).

@@ -4,8 +4,10 @@
 def register_blueprints(app) -> None:
     from .admin import bp as admin
     from .auth import bp as auth
+    from .cases import bp as cases
     from .dashboard import bp as dashboard
+    from .letters import bp as letters
     from .library import bp as library
 
-    for bp in (auth, admin, dashboard, library):
+    for bp in (auth, admin, dashboard, cases, letters, library):
         app.register_blueprint(bp)

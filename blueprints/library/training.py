@@ -117,24 +117,28 @@ def new_session():
                   session=None)
 
 
-@bp.route("/sessions/<int:session_id>")
-@role_required(*EDITORS)
-def session(session_id: int):
-    """A session: details, handouts, attendance register, feedback and share links."""
-    session = get_session(session_id)
+def _session_page(session: TrainingSession, form: AttendeeForm):
+    """The session page, with `form` as its add-someone form (blank, or with errors)."""
     feedback = list(Feedback.select().where(Feedback.session == session)
                     .order_by(Feedback.created_at.desc()))
     average = (sum(f.usefulness for f in feedback) / len(feedback)) if feedback else None
     links = list(ShareLink.select().where(ShareLink.session == session)
                  .order_by(ShareLink.created_at.desc()))
+    return render("library/session.html", title=session.title, session=session,
+                  attendees=list(session.attendees()), handouts=list(session.handouts()),
+                  feedback=feedback, average=average, links=links, now=utcnow(), form=form,
+                  confirm=ConfirmForm(), certificates_available=certificates.available())
+
+
+@bp.route("/sessions/<int:session_id>")
+@role_required(*EDITORS)
+def session(session_id: int):
+    """A session: details, handouts, attendance register, feedback and share links."""
+    session = get_session(session_id)
     with writing():
         audit("library.session_viewed", object_type="training_session", object_id=session.id,
               team_id=session.team_id)
-    return render("library/session.html", title=session.title, session=session,
-                  attendees=list(session.attendees()), handouts=list(session.handouts()),
-                  feedback=feedback, average=average, links=links, now=utcnow(),
-                  form=AttendeeForm(formdata=None), confirm=ConfirmForm(),
-                  certificates_available=certificates.available())
+    return _session_page(session, AttendeeForm(formdata=None))
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -181,11 +185,7 @@ def add_attendee(session_id: int):
                   object_id=session.id, team_id=session.team_id, detail=f"attendee={attendee.id}")
         flash(f"{attendee.name} added to the register.", "success")
         return hx_redirect(url_for("library.session", session_id=session.id) + "#register")
-    feedback = list(Feedback.select().where(Feedback.session == session))
-    return render("library/session.html", title=session.title, session=session,
-                  attendees=list(session.attendees()), handouts=list(session.handouts()),
-                  feedback=feedback, average=None, links=[], now=utcnow(), form=form,
-                  confirm=ConfirmForm(), certificates_available=certificates.available())
+    return _session_page(session, form)
 
 
 @bp.route("/sessions/<int:session_id>/attendees/<int:attendee_id>/attended", methods=["POST"])

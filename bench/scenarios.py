@@ -1,10 +1,37 @@
-"""The pages measured: (name, path, role signed in or None). Parts add their own."""
+"""The pages measured: (name, path, role signed in or None[, extra request headers]).
+Parts add their own."""
+import datetime as _dt
+
+HTMX = {"HX-Request": "true"}
+
+_TODAY = _dt.date.today().isoformat()
+_YEAR_AGO = (_dt.date.today() - _dt.timedelta(days=365)).isoformat()
+
 SCENARIOS = [
     ("login page", "/login", None),
     ("home page", "/", "practitioner"),
+    # Monitoring reports over 100k people: the default (last full quarter, every team of
+    # the bench manager: all 20) and a whole year.
+    ("reports, last quarter", "/reports", "manager"),
+    ("reports, a year", "/reports?start=" + _YEAR_AGO + "&end=" + _TODAY, "manager"),
+    ("reports fragment (htmx), quarter", "/reports", "manager", HTMX),
     ("letters: recent letters", "/letters/", "practitioner"),
     ("letters: field catalogue", "/letters/catalogue", "manager"),
     ("letters: templates", "/letters/templates", "manager"),
+    # Service directory (5,000 services at scale 1): the live-search fragment as htmx asks
+    # for it while someone types, with and without filters, and the whole page.
+    ("directory search fragment", "/directory/?q=housing", "practitioner", HTMX),
+    ("directory search + filters", "/directory/?q=advice&borough=Hackney&women=y",
+     "practitioner", HTMX),
+    ("directory two-word fragment", "/directory/?q=debt%20clinic", "practitioner", HTMX),
+    ("directory page", "/directory/?q=housing", "practitioner"),
+    ("housing board", "/housing/", "coordinator"),
+    ("SAR caseload (~100 women)", "/pathways/2/caseload", "coordinator"),
+    # Case work (data: bench/case_data.py; person 900001 has 200 notes).
+    ("caseload", "/people", "practitioner"),
+    ("find a person", "/people?q=smi", "practitioner"),
+    ("person timeline (200 notes)", "/people/900001", "practitioner"),
+    ("note search", "/people/notes?q=hostel+housing", "practitioner"),
 ]
 
 # A scenario may carry a fourth item: extra request headers (e.g. HX-Request for a fragment).

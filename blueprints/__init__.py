@@ -6,8 +6,10 @@ def register_blueprints(app) -> None:
     from .auth import bp as auth
     from .cases import bp as cases
     from .dashboard import bp as dashboard
+    from .directory import bp as directory
     from .letters import bp as letters
     from .library import bp as library
+    from .pathways import bp as pathways
 
-    for bp in (auth, admin, dashboard, cases, letters, library):
+    for bp in (auth, admin, dashboard, cases, directory, letters, library, pathways):
         app.register_blueprint(bp)

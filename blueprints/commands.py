@@ -22,6 +22,9 @@ DEMO_PARTS = [
     "blueprints.cases.demo",
     "blueprints.letters.demo",
     "blueprints.library.demo",
+    "blueprints.directory.demo",
+    "blueprints.pathways.demo",
+    "blueprints.dashboard.demo",  # after every part that adds people (it adds a history)
 ]
 
 

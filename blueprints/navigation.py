@@ -18,7 +18,8 @@ class NavItem:
 # In display order. An entry is shown to the roles its view allows (see access.py), so the
 # menu can never offer a page that would answer 403.
 NAV_ITEMS = [
-    NavItem("Home", "dashboard.index", "dashboard"),
+    # "Home" is current on the home page only, not on the reports (same blueprint).
+    NavItem("Home", "dashboard.index", "dashboard_home"),
     NavItem("People", "cases.index", "cases"),
     NavItem("Services", "directory.index", "directory"),
     NavItem("Letters", "letters.index", "letters"),
@@ -41,7 +42,14 @@ def navigation_for(user) -> list[dict]:
         access = access_of(item.endpoint)
         if access is None or (not access.public and user.role not in access.roles):
             continue
-        current = request.endpoint == item.endpoint or (
-            request.blueprint == item.blueprint and item.endpoint.endswith(".index"))
-        items.append({"label": item.label, "href": url_for(item.endpoint), "current": current})
-    return items
+        href = url_for(item.endpoint)
+        # The entry for this very page (or a page under its path) is current; failing
+        # that, the index of the page's blueprint. One blueprint may serve two entries
+        # (Pathways and Housing), so the path decides between them.
+        strong = request.endpoint == item.endpoint or (
+            href != "/" and request.path.startswith(href))
+        weak = request.blueprint == item.blueprint and item.endpoint.endswith(".index")
+        items.append({"label": item.label, "href": href, "strong": strong, "weak": weak})
+    any_strong = any(i["strong"] for i in items)
+    return [{"label": i["label"], "href": i["href"],
+             "current": i["strong"] if any_strong else i["weak"]} for i in items]

@@ -1,0 +1,35 @@
+"""Reaching other parts of Pathways only when they are installed, so the dashboard works
+whichever parts an organisation runs."""
+from __future__ import annotations
+
+import importlib
+
+from flask import current_app, url_for
+
+
+def installed(endpoint: str) -> bool:
+    """True when the view `endpoint` exists in this app."""
+    return endpoint in current_app.view_functions
+
+
+def link(endpoint: str, **values) -> str | None:
+    """The URL of `endpoint`, or None when its part is not installed."""
+    return url_for(endpoint, **values) if installed(endpoint) else None
+
+
+def attribute(module: str, name: str):
+    """`module.name` when that module exists and defines it, else None."""
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        return None
+    return getattr(found, name, None)
+
+
+def first_attribute(candidates: list[tuple[str, str]]):
+    """The first (module, name) of `candidates` that exists, else None."""
+    for module, name in candidates:
+        found = attribute(module, name)
+        if found is not None:
+            return found
+    return None

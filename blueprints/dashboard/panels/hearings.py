@@ -1,0 +1,88 @@
+"""Today's court list for my teams: who is up, where and when, and whether the court
+report is written yet."""
+from __future__ import annotations
+
+from models.people import Hearing, Person, Referral
+
+from ..optional import attribute, installed, link
+from ..period import london_today
+
+LIMIT = 60
+COURT_REPORT = "court_report"  # the letters' purpose for the report to the court on the day
+
+
+def _today_from_case_work(team_ids: set[int]) -> list[dict] | None:
+    """Case work's own list of today's hearings, when case work is installed."""
+    source = attribute("models.follow_ups", "hearings_today")
+    if source is None:
+        return None
+    return [{"id": h.id, "court": h.court, "time": h.time, "courtroom": h.courtroom,
+             "referral_id": h.referral_id, "person_id": h.referral.person_id,
+             "given_name": h.referral.person.given_name,
+             "family_name": h.referral.person.family_name}
+            for h in list(source(team_ids))[:LIMIT + 1]]
+
+
+def _today_by_query(team_ids: set[int]) -> list[dict]:
+    return list(Hearing.select(Hearing.id, Hearing.court, Hearing.time, Hearing.courtroom,
+                               Referral.id.alias("referral_id"), Person.id.alias("person_id"),
+                               Person.given_name, Person.family_name)
+                .join(Referral, on=(Hearing.referral == Referral.id))
+                .join(Person, on=(Referral.person == Person.id))
+                .where((Hearing.date == london_today())
+                       & Referral.id.in_(Referral.visible_to(team_ids).select(Referral.id)))
+                .order_by(Hearing.time.asc(nulls="LAST"), Hearing.court)
+                .limit(LIMIT + 1).dicts())
+
+
+def _with_court_report(referral_ids: list[int]) -> set[int] | None:
+    """Which of the referrals already have a generated court report (one query), or None
+    when court letters are not installed."""
+    document = attribute("models.letters", "GeneratedDocument")
+    version = attribute("models.letters", "TemplateVersion")
+    template = attribute("models.letters", "LetterTemplate")
+    if document is None or version is None or template is None:
+        return None
+    if not referral_ids:
+        return set()
+    query = (document.select(document.referral)
+             .join(version, on=(document.template_version == version.id))
+             .join(template, on=(version.template == template.id))
+             .where(document.referral.in_(referral_ids) & (template.purpose == COURT_REPORT)))
+    return {r for (r,) in query.distinct().tuples()}
+
+
+def _court_report_template_id() -> int | None:
+    template = attribute("models.letters", "LetterTemplate")
+    chosen = template.for_purpose(COURT_REPORT) if template is not None else None
+    return chosen.id if chosen else None
+
+
+def hearings_today(user, team_ids: set[int]) -> dict:
+    """Hearings today (London date) on referrals my teams hold or share, by time."""
+    rows = _today_from_case_work(team_ids)
+    if rows is None:
+        rows = _today_by_query(team_ids)
+    reported = _with_court_report([r["referral_id"] for r in rows[:LIMIT]])
+    template_id = _court_report_template_id() if reported is not None else None
+    items = []
+    for row in rows[:LIMIT]:
+        items.append({
+            **row,
+            "name": f"{row['given_name']} {row['family_name']}",
+            "has_report": None if reported is None else row["referral_id"] in reported,
+            "person_url": link("cases.detail", person_id=row["person_id"]),
+            "write_url": _write_url(row["referral_id"], template_id),
+        })
+    return {"items": items, "more": len(rows) > LIMIT, "today": london_today(),
+            "letters": reported is not None}
+
+
+def _write_url(referral_id: int, template_id: int | None) -> str | None:
+    """Where to write this referral's court report (with the court report template chosen
+    when there is one), when court letters are installed."""
+    if not installed("letters.new"):
+        return None
+    if template_id is None:
+        return link("letters.new", referral_id=referral_id)
+    return link("letters.new", referral_id=referral_id, template=template_id)

@@ -35,6 +35,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         # A CSRF token lasts as long as the session can (the absolute timeout).
         WTF_CSRF_TIME_LIMIT=int(env.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600,
         MAX_CONTENT_LENGTH=int(env.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        LIBRARY_MAX_UPLOAD_MB=int(env.get("LIBRARY_MAX_UPLOAD_MB", "15")),
         PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
         # Argon2id cost; the tests lower it so that hashing does not dominate the suite.
         ARGON2_TIME_COST=3,

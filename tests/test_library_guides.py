@@ -287,3 +287,10 @@ def test_ranked_ids_agree_with_the_full_text_rank(users):
     assert ranked == expected and len(ranked) == 3
     assert Guide.get(Guide.title == "Learning disability").id not in ranked
     assert GUIDE_TEXT.ranked_ids(Guide.id, "  ") == []
+
+
+def test_a_guide_without_a_file_asks_for_one_alongside_other_errors(client_as):
+    response = client_as("trainer").post_form("/library/guides/new", dict(GUIDE_FORM, title=""))
+    page = response.get_data(as_text=True)
+    assert "Choose a PDF or Word document to upload" in page and "Enter the guide&#39;s title" in page
+    assert Guide.select().count() == 0

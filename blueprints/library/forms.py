@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
@@ -39,7 +39,8 @@ class SearchForm(FlaskForm):
 
 class VersionFields:
     """The fields of a version upload (also part of the new-guide form)."""
-    file = FileField("PDF or Word document")
+    file = FileField("PDF or Word document", validators=[
+        FileRequired("Choose a PDF or Word document to upload")])
     label = StringField("Version", validators=_text("Version", 40, "Enter a version, like v2 or March 2026"))
     changes = TextAreaField("What changed", validators=_text("What changed", 1000))
     published = BooleanField("Publish this version now (staff and share links get it)",
@@ -108,7 +109,7 @@ class AttendeeForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file")
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import")])
 
 
 class ShareForm(FlaskForm):

@@ -15,7 +15,8 @@ from ..access import require_team, role_required, scope_to_teams, visible_teams
 from ..audit import audit
 from ..downloads import content_disposition, safe_download_name
 from ..htmx import hx_redirect, is_partial, render
-from ..uploads import UploadRefused, read_upload
+from ..uploads import DOCX_TYPE, UploadRefused, read_upload
+from . import certificates
 from .forms import AttendeeForm, ConfirmForm, ImportForm, SessionForm
 from .registers import MAX_CSV_BYTES, parse_register, register_csv
 from .routes import EDITORS, bp
@@ -116,23 +117,28 @@ def new_session():
                   session=None)
 
 
-@bp.route("/sessions/<int:session_id>")
-@role_required(*EDITORS)
-def session(session_id: int):
-    """A session: details, handouts, attendance register, feedback and share links."""
-    session = get_session(session_id)
+def _session_page(session: TrainingSession, form: AttendeeForm):
+    """The session page, with `form` as its add-someone form (blank, or with errors)."""
     feedback = list(Feedback.select().where(Feedback.session == session)
                     .order_by(Feedback.created_at.desc()))
     average = (sum(f.usefulness for f in feedback) / len(feedback)) if feedback else None
     links = list(ShareLink.select().where(ShareLink.session == session)
                  .order_by(ShareLink.created_at.desc()))
+    return render("library/session.html", title=session.title, session=session,
+                  attendees=list(session.attendees()), handouts=list(session.handouts()),
+                  feedback=feedback, average=average, links=links, now=utcnow(), form=form,
+                  confirm=ConfirmForm(), certificates_available=certificates.available())
+
+
+@bp.route("/sessions/<int:session_id>")
+@role_required(*EDITORS)
+def session(session_id: int):
+    """A session: details, handouts, attendance register, feedback and share links."""
+    session = get_session(session_id)
     with writing():
         audit("library.session_viewed", object_type="training_session", object_id=session.id,
               team_id=session.team_id)
-    return render("library/session.html", title=session.title, session=session,
-                  attendees=list(session.attendees()), handouts=list(session.handouts()),
-                  feedback=feedback, average=average, links=links, now=utcnow(),
-                  form=AttendeeForm(formdata=None), confirm=ConfirmForm())
+    return _session_page(session, AttendeeForm(formdata=None))
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -179,11 +185,7 @@ def add_attendee(session_id: int):
                   object_id=session.id, team_id=session.team_id, detail=f"attendee={attendee.id}")
         flash(f"{attendee.name} added to the register.", "success")
         return hx_redirect(url_for("library.session", session_id=session.id) + "#register")
-    feedback = list(Feedback.select().where(Feedback.session == session))
-    return render("library/session.html", title=session.title, session=session,
-                  attendees=list(session.attendees()), handouts=list(session.handouts()),
-                  feedback=feedback, average=None, links=[], now=utcnow(), form=form,
-                  confirm=ConfirmForm())
+    return _session_page(session, form)
 
 
 @bp.route("/sessions/<int:session_id>/attendees/<int:attendee_id>/attended", methods=["POST"])
@@ -264,3 +266,37 @@ def export_register(session_id: int):
     return Response(register_csv(attendees), mimetype="text/csv",
                     headers={"Content-Disposition": content_disposition(name),
                              "X-Content-Type-Options": "nosniff"})
+
+
+@bp.route("/sessions/<int:session_id>/attendees/<int:attendee_id>/certificate.docx")
+@role_required(*EDITORS)
+def certificate(session_id: int, attendee_id: int):
+    """One attendee's certificate of attendance (Word)."""
+    session = get_session(session_id)
+    attendee = get_attendee(session, attendee_id)
+    if not certificates.available() or not attendee.attended:
+        abort(404)
+    data = certificates.certificate_docx(session, attendee)
+    with writing():
+        audit("library.certificate_made", object_type="training_session", object_id=session.id,
+              team_id=session.team_id, detail=f"attendee={attendee.id}")
+    return Response(data, mimetype=DOCX_TYPE, headers={
+        "Content-Disposition": content_disposition(certificates.certificate_name(session, attendee)),
+        "X-Content-Type-Options": "nosniff"})
+
+
+@bp.route("/sessions/<int:session_id>/certificates.zip")
+@role_required(*EDITORS)
+def all_certificates(session_id: int):
+    """A certificate for everyone who attended, in one zip file."""
+    session = get_session(session_id)
+    attended = [a for a in session.attendees() if a.attended]
+    if not certificates.available() or not attended:
+        abort(404)
+    data = certificates.certificates_zip(session, attended)
+    with writing():
+        audit("library.certificates_made", object_type="training_session", object_id=session.id,
+              team_id=session.team_id, detail=f"count={len(attended)}")
+    name = safe_download_name(f"Certificates {session.date:%Y-%m-%d} {session.title}.zip")
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": content_disposition(name), "X-Content-Type-Options": "nosniff"})

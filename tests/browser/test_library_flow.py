@@ -110,3 +110,23 @@ def test_a_quick_reference_sheet_prints_on_one_page(page, users):
     screenshot(page, "library-sheet-print")
     pdf = page.pdf(format="A4", print_background=False, prefer_css_page_size=True)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_trainer_keeps_the_register_of_a_session(page, users, team_a):
+    from tests.library_data import make_session
+    guide = make_guide(users["trainer"], title="Common sense approach")
+    session = make_session(users["trainer"], team_a, handouts=[guide.current_version()])
+    sign_in(page, users["trainer"].email, PASSWORD)
+    page.goto(f"/library/sessions/{session.id}")
+    row = page.locator("tr", has_text="Sam Patel")
+    expect(row).to_contain_text("No")
+    marker = page.evaluate("window.__marker = Math.random()")
+    row.get_by_role("button", name="Mark as attended").click()
+    expect(page.locator("tr", has_text="Sam Patel")).to_contain_text("Mark as not attended")
+    assert page.evaluate("window.__marker") == marker  # the row was swapped, no reload
+    page.get_by_label("Name", exact=True).fill("Priya Shah")
+    page.get_by_role("button", name="Add to register").click()
+    expect(page.locator("tr", has_text="Priya Shah")).to_be_visible()
+    check_accessibility(page, "library-session")
+    screenshot(page, "library-session")
+    assert page.console_errors == []

@@ -42,3 +42,25 @@ def test_women_only_services_first_on_a_womens_pathway(app, monkeypatch):
 def test_without_the_directory_links_are_written_in(app, monkeypatch):
     monkeypatch.setattr(services, "_service_model", lambda: None)
     assert services.service_choices(True) == [] and services.service_name(1) is None
+
+
+def test_roadmap_picks_from_the_real_directory_women_only_first(client_as, team_a):
+    from models.pathways import Enrolment, RoadmapLink
+    from tests.directory_factories import make_service
+    from tests.pathways_factories import make_programme, make_woman_referral
+    make_service("Advice Hackney")
+    womens = make_service("Sisters Women's Centre", women_only=True)
+    referral = make_woman_referral(team_a)
+    sar = make_programme("sar")
+    client = client_as("practitioner")
+    client.post_form(f"/pathways/enrol/{referral.id}", {
+        "programme": str(sar.id), "drivers": ["housing"],
+        **{f"criterion_{n}": "yes" for n in range(3)}})
+    enrolment = Enrolment.get()
+    page = client.get(f"/pathways/enrolments/{enrolment.id}").get_data(as_text=True)
+    assert page.index("Sisters Women&#39;s Centre (women only)") < page.index("Advice Hackney")
+    response = client.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap", {
+        "category": "support", "service": str(womens.id), "details": "Tuesdays"})
+    assert response.status_code == 303
+    link = RoadmapLink.get()
+    assert link.service_id == womens.id and link.name == "Sisters Women's Centre"

@@ -2,8 +2,12 @@
 from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
+from .people import Hearing, Person, Referral, ReferralShare
+from .timeline import TimelineEvent
 
-ALL_MODELS = [Team, User, Membership, AuditEvent]
+ALL_MODELS = [Team, User, Membership, AuditEvent,
+              Person, Referral, ReferralShare, Hearing, TimelineEvent]
 
-__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "Membership", "Team", "User", "db",
+__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "Hearing", "Membership", "Person", "Referral",
+           "ReferralShare", "Team", "TimelineEvent", "User", "db",
            "init_db", "utcnow", "writing"]

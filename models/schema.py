@@ -68,5 +68,17 @@ def new_migration(database, models, name: str, number: int) -> str | None:
         return None
     made = next(MIGRATIONS_DIR.glob(f"*_{name}.py"))
     target = MIGRATIONS_DIR / f"{number:03d}_{name}.py"
-    made.rename(target)
+    target.write_text(_tidy_migration(made.read_text(), f"{number:03d} {name}"))
+    made.unlink()
     return target.name
+
+
+def _tidy_migration(source: str, title: str) -> str:
+    """A generated migration without peewee-migrate's example docstring and without the
+    index churn described in _without_index_churn."""
+    import re
+    body = re.sub(r'\A""".*?"""', f'"""{title}."""', source, count=1, flags=re.S)
+    churn = set(_without_index_churn(body).splitlines())
+    kept = [line for line in body.splitlines()
+            if "_index(" not in line or line.strip() in {c.strip() for c in churn}]
+    return re.sub(r"\n{3,}(?=    )", "\n\n", "\n".join(kept)).rstrip() + "\n"

@@ -1,6 +1,7 @@
 """Small builders for test data. Every test makes what it needs; nothing is shared."""
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from argon2 import PasswordHasher
@@ -30,3 +31,29 @@ def make_user(role: str = "practitioner", teams=(), *, name: str | None = None,
     for team in teams:
         Membership.create(user=user, team=team)
     return user
+
+
+def make_person(**fields) -> "Person":
+    from models.people import Person
+    n = next(_counter)
+    values = dict(given_name=f"Given{n}", family_name=f"Family{n}",
+                  date_of_birth=dt.date(1990, 1, 1) + dt.timedelta(days=n))
+    values.update(fields)
+    return Person.create(**values)
+
+
+def make_referral(person=None, team=None, **fields) -> "Referral":
+    """A referral of `person` (made if not given) held by `team` (made if not given)."""
+    from models.people import Referral
+    values = dict(source="magistrates_court", screening_route="proactive",
+                  reason="Referred by the court duty solicitor.")
+    values.update(fields)
+    return Referral.create(person=person or make_person(), team=team or make_team(), **values)
+
+
+def make_hearing(referral, **fields) -> "Hearing":
+    from models.people import Hearing
+    values = dict(court="Highbury Corner Magistrates' Court", date=dt.date.today(),
+                  time=dt.time(10, 0), courtroom="1", purpose="first_appearance")
+    values.update(fields)
+    return Hearing.create(referral=referral, **values)

@@ -1,0 +1,24 @@
+"""Where a timeline event links to. Each part registers its link types when its blueprint
+is imported, e.g. register_link("letter", "letters.document", "document_id")."""
+from __future__ import annotations
+
+from flask import url_for
+from werkzeug.routing import BuildError
+
+_LINKS: dict[str, tuple[str, str]] = {}
+
+
+def register_link(link_type: str, endpoint: str, argument: str) -> None:
+    _LINKS[link_type] = (endpoint, argument)
+
+
+def link_for(event) -> str | None:
+    """The URL of what `event` is about, or None when its part has no page for it."""
+    target = _LINKS.get(event.link_type or "")
+    if not target or not event.link_id:
+        return None
+    endpoint, argument = target
+    try:
+        return url_for(endpoint, **{argument: event.link_id})
+    except BuildError:
+        return None

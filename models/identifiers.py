@@ -1,0 +1,43 @@
+"""National identifiers on a person record: NHS number and Police National Computer id."""
+from __future__ import annotations
+
+import re
+
+_NHS_WEIGHTS = range(10, 1, -1)  # first nine digits weighted 10 down to 2
+_PNC_ID = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-HJ-NP-RT-Z])$")
+
+
+def normalise_nhs_number(value: str | None) -> str:
+    """Digits only ("943 476 5919" -> "9434765919"); empty when nothing was given."""
+    return re.sub(r"[\s-]", "", value or "")
+
+
+def nhs_number_is_valid(value: str | None) -> bool:
+    """True for ten digits whose last is the modulus 11 check digit of the other nine."""
+    digits = normalise_nhs_number(value)
+    if not re.fullmatch(r"\d{10}", digits):
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], _NHS_WEIGHTS))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def format_nhs_number(value: str | None) -> str:
+    """Shown 3-3-4, as on NHS letters: "943 476 5919"."""
+    digits = normalise_nhs_number(value)
+    if len(digits) != 10:
+        return value or ""
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def normalise_pnc_id(value: str | None) -> str:
+    """Upper case without spaces; the year part and serial are kept as written."""
+    return re.sub(r"\s", "", value or "").upper()
+
+
+def pnc_id_is_valid(value: str | None) -> bool:
+    """A PNC id: year (2 or 4 digits) / serial number (up to 7 digits) and a check letter
+    (I, O and S are never used as check letters), e.g. 98/123456Z or 2019/0012345K."""
+    return bool(_PNC_ID.match(normalise_pnc_id(value)))

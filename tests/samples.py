@@ -90,4 +90,33 @@ def _team(team, values):
     return team.id
 
 
+
+# -- Case work core: people and referrals ------------------------------------------------
+
+@sample("person_id")
+def _person(team, values):
+    from tests.factories import make_person, make_referral
+    person = make_person()
+    make_referral(person, team)  # a person is the team's through a referral
+    return person.id
+
+
+@sample("referral_id")
+def _referral(team, values):
+    from models.people import Person
+    from tests.factories import make_referral
+    person = Person.get_or_none(Person.id == values["person_id"]) if "person_id" in values \
+        else None
+    return make_referral(person, team).id
+
+
+@sample("hearing_id")
+def _hearing(team, values):
+    from models.people import Referral
+    from tests.factories import make_hearing, make_referral
+    referral = (Referral.get_by_id(values["referral_id"]) if "referral_id" in values
+                else make_referral(None, team))
+    return make_hearing(referral).id
+
+
 _load_part_samples()

@@ -76,3 +76,25 @@ def record_figure(name: str, value) -> None:
     FIGURES_DIR.mkdir(parents=True, exist_ok=True)
     backend = os.environ.get("PATHWAYS_TEST_DB", "sqlite")
     (FIGURES_DIR / f"{name}-{backend}.json").write_text(json.dumps(value, indent=1))
+
+
+def filled_form(app, client, route: Route, url: str):
+    """(data, field names) for the form the route's own page offers, filled in as a
+    user would; (empty, empty) for a POST-only action."""
+    from werkzeug.datastructures import MultiDict
+
+    from tests.form_filler import find_form, plausible
+    form = None
+    if "GET" in route.rule.methods:
+        form = find_form(client.get(url).get_data(as_text=True), url)
+    return MultiDict(plausible(form) if form else []), (set(form.fields) if form else set())
+
+
+PREFERRED_ROLES = ("manager", "practitioner", "coordinator", "trainer", "admin")
+
+
+def caller_role(rule) -> str | None:
+    """The role a walker posts as: the first allowed of PREFERRED_ROLES (None: public)."""
+    if rule.public:
+        return None
+    return next(r for r in PREFERRED_ROLES if r in rule.roles)

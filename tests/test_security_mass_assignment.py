@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from werkzeug.datastructures import MultiDict
-
 from blueprints.policy import POLICY
 from tests.db_snapshot import changes, snapshot, team_columns, user_columns
 from tests.factories import make_team, make_user
-from tests.form_filler import find_form, plausible
-from tests.route_walker import record_figure, routes, signed_in, url_for_team
+from tests.route_walker import (PREFERRED_ROLES, caller_role, filled_form, record_figure,
+                                routes, signed_in, url_for_team)
 
-PREFERRED_ROLES = ("manager", "practitioner", "coordinator", "trainer", "admin")
 PLANTED_ID = 987654
 PLANTED_VERSION = 999
 PLANTED_TIME = "2001-02-03 04:05:06"
-
-
-def caller_role(rule) -> str | None:
-    if rule.public:
-        return None
-    return next(r for r in PREFERRED_ROLES if r in rule.roles)
 
 
 def extras(team_b, outsider) -> dict[str, str]:
@@ -86,12 +77,8 @@ def test_extra_fields_posted_to_any_form_change_nothing_they_name(app):
         user = callers[role] if role else None
         client = signed_in(app, user) if user else app.test_client()
         url = url_for_team(app, route.rule, team_a)
-        form = None
-        if "GET" in route.rule.methods:
-            form = find_form(client.get(url).get_data(as_text=True), url)
-        data = MultiDict(plausible(form) if form else [])
-        names = set(form.fields) if form else set()
-        with_form += bool(form)
+        data, names = filled_form(app, client, route, url)
+        with_form += bool(names)
         outsider = outsiders[role or "practitioner"]
         for name, value in extras(team_b, outsider).items():
             if name not in names:

@@ -88,6 +88,7 @@ def _register_request_hooks(app: Flask) -> None:
     from blueprints.access import enforce_declared_access
     from blueprints.errors import register_error_handlers
     from blueprints.headers import add_security_headers
+    from blueprints.input_guard import refuse_nul_characters
     from blueprints.sessions import check_session_age
 
     # A request opens its connection with its first query (peewee's autoconnect), so static
@@ -97,6 +98,7 @@ def _register_request_hooks(app: Flask) -> None:
         if not db.is_closed():
             db.close()
 
+    app.before_request(refuse_nul_characters)
     app.before_request(check_session_age)
     app.before_request(enforce_declared_access)
     app.after_request(add_security_headers)

@@ -3,6 +3,7 @@ only one of many simultaneous claims on the same record wins, a killed server lo
 acknowledged write, and a backup taken while writers run restores completely."""
 from __future__ import annotations
 
+import http.client
 import multiprocessing
 import os
 import re
@@ -253,3 +254,133 @@ def test_backup_refuses_to_overwrite_a_file(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["backup", str(target)])
     assert result.exit_code != 0 and "already exists" in result.output
     assert target.read_text() == "keep me"
+
+
+# -- crash: kill -9 the server while it writes --------------------------------------------
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A tiny HTTP client with cookies that does not follow redirects."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def token(self, path: str) -> str:
+        status, page = self.request(path)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(url: str, port: int) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="crash-test-secret-" + "k" * 32,
+               PATHWAYS_ENV="development")
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "1", "--bind",
+         f"127.0.0.1:{port}", "--graceful-timeout", "2", "app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _workers_of(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def _write_until(browser, stop: threading.Event, acknowledged: list, attempts: list):
+    token = None
+    n = 0
+    while not stop.is_set():
+        n += 1
+        name = f"Crash {uuid.uuid4().hex[:8]} {n}"
+        try:
+            token = token or browser.token("/admin/teams/new")
+            status, _ = browser.request("/admin/teams/new", {
+                "csrf_token": token, "name": name, "site_type": "community"})
+        except (OSError, http.client.HTTPException, AttributeError):  # down: not acknowledged
+            status = None
+            time.sleep(0.05)
+        attempts.append(status)
+        if status == 302:
+            acknowledged.append(name)
+
+
+@pytest.mark.slow
+def test_killing_the_server_mid_write_loses_no_acknowledged_write(app, tmp_path):
+    url = app.config["DATABASE_URL"]
+    admin = make_user("admin", email="crash-admin@pathways.example")
+    db.close()
+    port = _free_port()
+    server = _start_server(url, port)
+    acknowledged, attempts = [], []
+    try:
+        browser = Browser(f"http://127.0.0.1:{port}")
+        token = browser.token("/login")
+        status, _ = browser.request("/login", {"csrf_token": token, "email": admin.email,
+                                               "password": PASSWORD})
+        assert status == 302
+        stop = threading.Event()
+        writer = threading.Thread(target=_write_until,
+                                  args=(browser, stop, acknowledged, attempts))
+        writer.start()
+        time.sleep(1.5)
+        killed = _workers_of(server.pid)
+        for pid in killed:  # the worker dies mid-write; the master starts another
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(2.0)
+        assert _workers_of(server.pid) and _workers_of(server.pid) != killed
+        for pid in [server.pid] + _workers_of(server.pid):  # then the whole server dies
+            os.kill(pid, signal.SIGKILL)
+        server.wait(timeout=10)
+        time.sleep(0.3)
+        server = _start_server(url, port)  # restart on the same database
+        time.sleep(1.0)
+        stop.set()
+        writer.join(timeout=30)
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        server.wait(timeout=10)
+    if not is_postgres():
+        path = url.split("sqlite:///", 1)[1]
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+    stored = {t.name for t in Team.select(Team.name)}
+    recovered = [n for n in acknowledged if n in stored]
+    record_figure("crash", {"attempts": len(attempts), "acknowledged": len(acknowledged),
+                            "recovered": len(recovered),
+                            "failed_while_down": attempts.count(None)})
+    assert len(acknowledged) >= 10
+    assert attempts.count(None) >= 1  # the kills really interrupted the writer
+    assert recovered == acknowledged
+    assert AuditEvent.verify_chain()[1] is None

@@ -2,12 +2,16 @@
 from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
+from .files import FileChunk, StoredFile
 from .people import Hearing, Person, Referral, ReferralShare
 from .timeline import TimelineEvent
 
-ALL_MODELS = [Team, User, Membership, AuditEvent,
-              Person, Referral, ReferralShare, Hearing, TimelineEvent]
+ALL_MODELS = [
+    Team, User, Membership, AuditEvent,
+    StoredFile, FileChunk,
+    Person, Referral, ReferralShare, Hearing, TimelineEvent,
+]
 
-__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "Hearing", "Membership", "Person", "Referral",
-           "ReferralShare", "Team", "TimelineEvent", "User", "db",
-           "init_db", "utcnow", "writing"]
+__all__ = ["ALL_MODELS", "AuditEvent", "BaseModel", "FileChunk", "Hearing", "Membership",
+           "Person", "Referral", "ReferralShare", "StoredFile", "Team", "TimelineEvent",
+           "User", "db", "init_db", "utcnow", "writing"]

@@ -5,6 +5,7 @@ def register_blueprints(app) -> None:
     from .admin import bp as admin
     from .auth import bp as auth
     from .dashboard import bp as dashboard
+    from .security import bp as security
 
-    for bp in (auth, admin, dashboard):
+    for bp in (auth, admin, dashboard, security):
         app.register_blueprint(bp)

@@ -55,6 +55,9 @@ POLICY: dict[str, Rule] = {
     "admin.new_team": allow(*ADMINS),
     "admin.edit_team": allow(*ADMINS),
     "admin.audit_log": allow(*ADMINS),
+    # Records retention: managers of the team holding the referral.
+    "security.review": allow(*MANAGERS),
+    "security.destroy": allow(*MANAGERS, team_scoped=True),
 }
 
 

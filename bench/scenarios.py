@@ -2,4 +2,5 @@
 SCENARIOS = [
     ("login page", "/login", None),
     ("home page", "/", "practitioner"),
+    ("retention review (manager)", "/retention/", "manager"),
 ]

@@ -44,6 +44,19 @@ def generate_accounts(ctx: BenchContext, scale: int) -> None:
 
 GENERATORS.append(generate_accounts)
 
+from bench.library import generate_library  # noqa: E402  (after the accounts it needs)
+
+GENERATORS.append(generate_library)
+
+
+def generate_letters(ctx: BenchContext, scale: int) -> None:
+    """The standard letter templates (letter rendering itself: bench/letters_render.py)."""
+    from blueprints.letters.defaults import install_defaults
+    install_defaults()
+
+
+GENERATORS.append(generate_letters)
+
 
 def generate_retention(ctx: BenchContext, scale: int) -> None:
     """2000 people with a referral each (x scale) over the 20 teams; a third closed more

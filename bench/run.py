@@ -166,10 +166,10 @@ def main(argv=None) -> None:
         bare = load(f"http://127.0.0.1:{bare_port}/bare", args.seconds, args.connections, {})
         results.append({"name": "bare Flask", "path": "/bare", **bare, "ratio": 1.0,
                         "bytes": page_size(bare_port, "/bare", {})})
-        for name, path, role in SCENARIOS:
+        for name, path, role, *extra in SCENARIOS:
             if args.only and args.only not in name:
                 continue
-            headers = {}
+            headers = dict(extra[0]) if extra else {}
             if role:
                 if role not in cookies:
                     cookies[role] = sign_in(app_port, f"{role}@bench.example", BENCH_PASSWORD)

@@ -19,6 +19,9 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 # is a DemoContext; it must be idempotent (running seed-demo twice adds nothing).
 DEMO_PARTS = [
     "blueprints.admin.demo",
+    "blueprints.cases.demo",
+    "blueprints.letters.demo",
+    "blueprints.library.demo",
     "blueprints.security.demo",
 ]
 

@@ -6,6 +6,8 @@ theirs has been shared with or transferred to the team. Nobody else sees them.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, TextField, TimeField)
@@ -118,6 +120,14 @@ TRIAGE_RESULTS = {
 }
 
 
+def name_key(name: str | None) -> str:
+    """A name as it is searched: lower case, accents and punctuation dropped
+    ("O'Brien-Núñez" -> "obriennunez"), so that a search box finds it however it is typed."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^\w]|_", "", text.lower())[:100]
+
+
 class StatusChangeRefused(ValueError):
     """A referral status change the rules do not allow; str() is the message for the user."""
 
@@ -131,7 +141,8 @@ class Person(BaseModel):
     ethnicity = CharField(max_length=40, default="not_stated",
                           choices=list(ETHNICITIES.items()))
     pronouns = CharField(max_length=40, default="")
-    nhs_number = CharField(max_length=10, null=True, index=True)  # ten digits, no spaces
+    # Ten digits, no spaces. One record per NHS number: enforced by a unique index.
+    nhs_number = CharField(max_length=10, null=True, unique=True)
     pnc_id = CharField(max_length=20, null=True, index=True)
     phone = CharField(max_length=40, default="")
     address = TextField(default="")
@@ -150,10 +161,18 @@ class Person(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     version = IntegerField(default=1)
+    # Search keys (see name_key), kept in step with the names by save().
+    family_key = CharField(max_length=100, default="", index=True)
+    given_key = CharField(max_length=100, default="", index=True)
 
     class Meta:
         table_name = "person"
         indexes = ((("family_name", "given_name"), False),)
+
+    def save(self, *args, **kwargs):
+        self.family_key = name_key(self.family_name)
+        self.given_key = name_key(self.given_name)
+        return super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -211,7 +230,9 @@ class Referral(BaseModel):
 
     class Meta:
         table_name = "referral"
-        indexes = ((("team", "status"), False), (("person", "received_at"), False))
+        indexes = ((("team", "status"), False), (("person", "received_at"), False),
+                   (("team", "status", "received_at"), False),
+                   (("assigned_to", "status"), False))
 
     @property
     def is_open(self) -> bool:

@@ -67,7 +67,7 @@ def url_values(rule, team) -> dict:
     values: dict = {}
     for name, converter in rule._converters.items():
         if type(converter).__name__ == "AnyConverter":
-            values[name] = converter.items[0]
+            values[name] = sorted(converter.items)[0]
         elif name in SAMPLES:
             values[name] = SAMPLES[name](team, values)
         else:

@@ -1,0 +1,190 @@
+"""Finding people: the search box (name, date of birth, NHS number, PNC id), the
+"known to another team" hint, and the duplicate check run before registering someone."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from peewee import Expression
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from models.base import is_postgres
+from models.identifiers import (nhs_number_is_valid, normalise_nhs_number, normalise_pnc_id,
+                                pnc_id_is_valid)
+from models.people import Person, Referral, name_key
+
+RESULTS_LIMIT = 25
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y", "%d/%m/%y")
+
+
+@dataclass
+class Query:
+    """What a search box entry asks for."""
+    nhs_number: str | None = None
+    pnc_id: str | None = None
+    date_of_birth: dt.date | None = None
+    words: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.nhs_number or self.pnc_id or self.date_of_birth or self.words)
+
+
+def parse_date(text: str) -> dt.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_query(q: str | None) -> Query:
+    """Split a search box entry into an NHS number, a PNC id, a date of birth and name
+    words ("smith 12/03/1985", "943 476 5919", "98/123456Z")."""
+    q = (q or "").strip()[:200]
+    query = Query()
+    digits = normalise_nhs_number(q)
+    if re.fullmatch(r"\d{10}", digits):
+        if nhs_number_is_valid(digits):
+            query.nhs_number = digits
+        return query
+    words = []
+    # Dates written with spaces ("12 03 1985") are joined before splitting on spaces.
+    spaced = re.search(r"\b(\d{1,2}) (\d{1,2}) (\d{4})\b", q)
+    if spaced:
+        q = q.replace(spaced.group(0), "/".join(spaced.groups()))
+    for token in q.split():
+        if pnc_id_is_valid(token):
+            query.pnc_id = normalise_pnc_id(token)
+        elif (day := parse_date(token)) is not None:
+            query.date_of_birth = day
+        else:
+            key = name_key(token)
+            if key:
+                words.append(key[:40])
+    query.words = tuple(words[:4])
+    return query
+
+
+def _prefix(field, word: str):
+    """`field` starts with `word` (a name key: letters and digits only), using the index:
+    GLOB on SQLite, LIKE with the pattern-ops index on PostgreSQL."""
+    if is_postgres():
+        return Expression(field, "LIKE", word + "%")
+    return Expression(field, "GLOB", word + "*")
+
+
+def _criteria(query: Query):
+    """A WHERE condition for `query` on Person, or None when it asks nothing."""
+    if query.nhs_number:
+        return Person.nhs_number == query.nhs_number
+    conditions = []
+    if query.pnc_id:
+        conditions.append(Person.pnc_id == query.pnc_id)
+    if query.date_of_birth:
+        conditions.append(Person.date_of_birth == query.date_of_birth)
+    for word in query.words:
+        conditions.append(_prefix(Person.family_key, word) | _prefix(Person.given_key, word))
+    if not conditions:
+        return None
+    condition = conditions[0]
+    for extra in conditions[1:]:
+        condition &= extra
+    return condition
+
+
+def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -> list[Person]:
+    """People the teams work with who match the search box entry, by name."""
+    query = parse_query(q)
+    condition = _criteria(query)
+    if condition is None:
+        return []
+    return list(Person.visible_to(team_ids).where(condition)
+                .order_by(Person.family_key, Person.given_key, Person.id).limit(limit))
+
+
+def known_elsewhere(q: str, team_ids: set[int] | None) -> bool:
+    """True when the entry is an exact NHS number, or full name + date of birth, of someone
+    the teams cannot see (the hint shows nothing more about them)."""
+    if team_ids is None:
+        return False
+    query = parse_query(q)
+    exact = exact_condition(query)
+    if exact is None:
+        return False
+    hidden = Person.select(Person.id).where(exact & Person.id.not_in(
+        Referral.visible_to(team_ids).select(Referral.person)))
+    return hidden.exists()
+
+
+def exact_condition(query: Query):
+    """An exact identity: NHS number, or given and family name and date of birth."""
+    if query.nhs_number:
+        return Person.nhs_number == query.nhs_number
+    if query.date_of_birth and len(query.words) >= 2:
+        a, b = query.words[0], query.words[-1]
+        return ((Person.date_of_birth == query.date_of_birth)
+                & (((Person.given_key == a) & (Person.family_key == b))
+                   | ((Person.given_key == b) & (Person.family_key == a))))
+    return None
+
+
+@dataclass
+class Match:
+    person: Person
+    reason: str
+    visible: bool
+    score: int
+
+
+def name_similarity(given: str, family: str, other: Person) -> int:
+    """0-100: how alike two names are, allowing for typos, spelling variants and given and
+    family names written the wrong way round."""
+    a = f"{name_key(given)} {name_key(family)}"
+    b = f"{other.given_key} {other.family_key}"
+    token = fuzz.token_sort_ratio(a, b)
+    jw = (JaroWinkler.similarity(name_key(family), other.family_key) * 0.6
+          + JaroWinkler.similarity(name_key(given), other.given_key) * 0.4) * 100
+    return int(max(token, jw))
+
+
+SIMILAR_NAMES = 82
+
+
+def find_duplicates(values: dict, team_ids: set[int] | None,
+                    exclude_id: int | None = None) -> list[Match]:
+    """Likely duplicates of a person about to be registered: the same NHS number or PNC id,
+    the same names and date of birth, or similar names and the same date of birth."""
+    visible_ids = None
+    if team_ids is not None:
+        visible_ids = {r.person_id for r in Referral.visible_to(team_ids)
+                       .select(Referral.person).distinct()}
+    found: dict[int, Match] = {}
+
+    def add(person, reason, score):
+        if person.id == exact_id or person.id in found:
+            return
+        visible = visible_ids is None or person.id in visible_ids
+        found[person.id] = Match(person, reason, visible, score)
+
+    exact_id = exclude_id
+    if values.get("nhs_number"):
+        for person in Person.select().where(Person.nhs_number == values["nhs_number"]):
+            add(person, "Same NHS number", 100)
+    if values.get("pnc_id"):
+        for person in Person.select().where(Person.pnc_id == values["pnc_id"]):
+            add(person, "Same PNC ID", 100)
+    if values.get("date_of_birth"):
+        same_day = Person.select().where(Person.date_of_birth == values["date_of_birth"])
+        for person in same_day:
+            if (person.given_key == name_key(values["given_name"])
+                    and person.family_key == name_key(values["family_name"])):
+                add(person, "Same names and date of birth", 100)
+                continue
+            score = name_similarity(values["given_name"], values["family_name"], person)
+            if score >= SIMILAR_NAMES:
+                add(person, "Similar names and the same date of birth", score)
+    return sorted(found.values(), key=lambda m: (-m.score, m.person.id))

@@ -1,0 +1,907 @@
+"""Case-work screens: find and register people, the person page with its timeline,
+referrals (hearings, triage, status, sharing), notes and amendments, needs, follow-ups.
+
+Every view is for caseworkers (practitioners, coordinators, managers); another team's
+person or referral is a 404 on every route (see case_access.py)."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from peewee import JOIN, IntegrityError, fn
+
+from models.accounts import Membership, Team, User
+from models.audit import AuditEvent
+from models.base import update_if_version, utcnow, writing
+from models.follow_ups import FollowUp, london_today
+from models.needs import (LEVEL_COLOURS, NEED_DOMAINS, NeedRating, NeedsAssessment,
+                          changes_between)
+from models.notes import NOTE_TYPES, CaseNote, CaseNoteAmendment
+from models.people import (COMMUNICATION_NEEDS, CONSENT_SCOPES, ETHNICITIES, GENDERS,
+                           HOUSING_STATUSES, OUTCOMES, SCREENING_ROUTES, SHARE_KINDS,
+                           TRIAGE_RESULTS, Hearing, Person, Referral, ReferralShare,
+                           StatusChangeRefused, name_key)
+from models.timeline import add_timeline_event
+
+from ..access import CASEWORKERS, MANAGERS, role_required, user_team_ids
+from ..audit import audit
+from ..case_access import get_person_or_404, get_referral_or_404
+from ..htmx import hx_redirect, is_partial, render
+from ..timeline import link_for
+from . import hooks
+from .finding import find_duplicates, find_people, known_elsewhere, parse_query
+from .forms import (AmendForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm, NeedsForm, NoteForm,
+                    PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
+                    ShareForm, TriageForm)
+from .timeline_feed import decode_cursor, timeline_page, visible_referral_ids
+
+bp = Blueprint("cases", __name__)
+LONDON = ZoneInfo("Europe/London")
+CASELOAD_PAGE = 50
+
+LABELS = dict(genders=GENDERS, ethnicities=ETHNICITIES, housing_statuses=HOUSING_STATUSES,
+              communication_needs=COMMUNICATION_NEEDS, consent_scopes=CONSENT_SCOPES,
+              screening_routes=SCREENING_ROUTES, triage_results=TRIAGE_RESULTS,
+              outcomes=OUTCOMES, share_kinds=SHARE_KINDS, note_types=NOTE_TYPES,
+              need_domains=NEED_DOMAINS, level_colours=LEVEL_COLOURS)
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _team_ids() -> set[int]:
+    ids = user_team_ids()
+    return set() if ids is None else ids
+
+
+def _my_teams() -> list[Team]:
+    return list(Team.select().where(Team.id.in_(sorted(_team_ids()))).order_by(fn.LOWER(Team.name)))
+
+
+def _members(team_ids) -> dict[int, list[User]]:
+    """Active caseworkers of each team, for 'assigned to' choices."""
+    out: dict[int, list[User]] = {}
+    rows = (User.select(User.id, User.name, Membership.team)
+            .join(Membership, on=(Membership.user == User.id))
+            .where(Membership.team.in_(sorted(team_ids)) & (User.active == True)  # noqa: E712
+                   & User.role.in_(CASEWORKERS))
+            .order_by(fn.LOWER(User.name)))
+    for user in rows:
+        out.setdefault(user.membership.team_id, []).append(user)
+    return out
+
+
+def _london_to_utc(day: dt.date, time: dt.time) -> dt.datetime:
+    local = dt.datetime.combine(day, time, tzinfo=LONDON)
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _acting_team(referral: Referral) -> int:
+    """The team a user acts for on `referral`: its own team if they are in it, otherwise
+    their team it was shared with."""
+    mine = _team_ids()
+    if referral.team_id in mine:
+        return referral.team_id
+    shared = (ReferralShare.select(ReferralShare.team)
+              .where((ReferralShare.referral == referral.id)
+                     & ReferralShare.team.in_(sorted(mine))).first())
+    if shared is None:
+        abort(404)
+    return shared.team_id
+
+
+def _is_manager_for(team_id: int) -> bool:
+    return current_user.role == "manager" and team_id in _team_ids()
+
+
+# -- find and register -----------------------------------------------------------------
+
+@bp.route("/people")
+@role_required(*CASEWORKERS)
+def index():
+    """My caseload, my teams' open referrals, and the find-a-person box."""
+    q = (request.args.get("q") or "").strip()[:200]
+    team_ids = _team_ids()
+    results, elsewhere = [], False
+    if q:
+        query = parse_query(q)
+        if not query.is_empty:
+            results = find_people(q, team_ids)
+            elsewhere = known_elsewhere(q, team_ids)
+        with writing():
+            audit("person.searched", object_type="search",
+                  detail=f"people matching a {len(q)}-character entry: {len(results)} found"
+                         + (", known to another team" if elsewhere else ""))
+    if is_partial() and request.headers.get("HX-Target") == "person-results":
+        return render("cases/index.html", "results", title="People", q=q, results=results,
+                      elsewhere=elsewhere, access_form=RequestAccessForm(q=q))
+    before = request.args.get("before", "")
+    open_referrals = (Referral.visible_to(team_ids)
+                      .select(Referral, Person, Team)
+                      .join(Person, on=(Referral.person == Person.id))
+                      .switch(Referral).join(Team, on=(Referral.team == Team.id))
+                      .where(Referral.status == "open"))
+    mine = list(open_referrals.where(Referral.assigned_to == current_user.id)
+                .order_by(Referral.received_at.desc()).limit(CASELOAD_PAGE))
+    team_page = open_referrals.order_by(Referral.received_at.desc(), Referral.id.desc())
+    if before:
+        try:
+            at, ref_id = before.rsplit("_", 1)
+            at, ref_id = dt.datetime.fromisoformat(at), int(ref_id)
+            team_page = team_page.where((Referral.received_at < at) | (
+                (Referral.received_at == at) & (Referral.id < ref_id)))
+        except ValueError:
+            abort(404)
+    team_rows = list(team_page.limit(CASELOAD_PAGE + 1))
+    more = len(team_rows) > CASELOAD_PAGE
+    team_rows = team_rows[:CASELOAD_PAGE]
+    next_before = (f"{team_rows[-1].received_at.isoformat(timespec='microseconds')}_"
+                   f"{team_rows[-1].id}") if more else None
+    if is_partial() and request.headers.get("HX-Target") == "team-caseload-more":
+        return render("cases/index.html", "team_rows_block", title="People", team_rows=team_rows,
+                      next_before=next_before)
+    return render("cases/index.html", title="People", q=q, results=results, elsewhere=elsewhere,
+                  access_form=RequestAccessForm(q=q), mine=mine, team_rows=team_rows,
+                  next_before=next_before)
+
+
+@bp.route("/people/request-access", methods=["POST"])
+@role_required(*CASEWORKERS)
+def request_access():
+    """Ask for access to a record another team holds (an exact match from the search box):
+    logged, and the holding team sees the request on the person's timeline."""
+    form = RequestAccessForm()
+    if not form.validate_on_submit():
+        abort(400)
+    q = (form.q.data or "")[:200]
+    team_ids = _team_ids()
+    if not known_elsewhere(q, team_ids):
+        flash("There is no record held by another team that matches exactly.", "info")
+        return redirect(url_for("cases.index", q=q))
+    from .finding import exact_condition
+    person = Person.select().where(exact_condition(parse_query(q))).first()
+    latest = (Referral.select().where(Referral.person == person.id)
+              .order_by(Referral.received_at.desc()).first())
+    teams = ", ".join(t.name for t in _my_teams())
+    with writing():
+        audit("person.access_requested", object_type="person", object_id=person.id,
+              person_id=person.id, team_id=latest.team_id if latest else None,
+              detail=f"requested for: {teams}"[:500])
+        if latest:
+            add_timeline_event(latest, current_user._get_current_object(), "access_request",
+                               f"{current_user.name} ({teams}) asked for access to this record")
+    flash("Your request has been sent to the team that holds the record. They will contact "
+          "you.", "success")
+    return redirect(url_for("cases.index"))
+
+
+def _register_form() -> RegisterForm:
+    form = RegisterForm()
+    teams = _my_teams()
+    form.set_choices(teams, _members({t.id for t in teams}))
+    return form
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def new():
+    """Register a person with their first referral, after a duplicate check."""
+    form = _register_form()
+    team_ids = _team_ids()
+    if request.method == "GET":
+        now = dt.datetime.now(LONDON)
+        form.received_date.data, form.received_time.data = now.date(), now.time().replace(
+            second=0, microsecond=0)
+        form.screening_route.data = "reactive"
+        if len(form.team.choices) == 1:
+            form.team.data = form.team.choices[0][0]
+        q = parse_query(request.args.get("q"))
+        if q.words:
+            form.given_name.data = q.words[0].title() if len(q.words) > 1 else ""
+            form.family_name.data = q.words[-1].title()
+        if q.date_of_birth:
+            form.date_of_birth.data = q.date_of_birth
+    matches = []
+    if form.validate_on_submit():
+        values = form.person_values()
+        if form.team.data not in team_ids:
+            abort(404)
+        matches = find_duplicates(values, team_ids)
+        same_nhs = [m for m in matches if m.reason == "Same NHS number"]
+        if same_nhs:
+            form.nhs_number.errors.append(
+                "A person with this NHS number is already registered: open their record "
+                "below" if same_nhs[0].visible else
+                "A person with this NHS number is already known to another team: request "
+                "access below")
+        elif matches and not form.confirm_new.data:
+            form.form_errors.append("This person may already be registered: check the likely "
+                                    "matches below")
+        else:
+            try:
+                with writing():
+                    person = Person.create(**values, created_by=current_user.id,
+                                           consent_recorded_by=(current_user.id
+                                                                if values["consent_scope"]
+                                                                else None))
+                    referral = _create_referral(person, form)
+                    audit("person.created", object_type="person", object_id=person.id,
+                          person_id=person.id, team_id=referral.team_id,
+                          detail=f"duplicates shown: {len(matches)}")
+            except IntegrityError:
+                form.nhs_number.errors.append("A person with this NHS number is already "
+                                              "registered")
+            else:
+                flash(f"{person.full_name} is registered and their referral is open.", "success")
+                return hx_redirect(url_for("cases.referral", referral_id=referral.id))
+    return render("cases/new.html", "register_form", title="Register a person", form=form,
+                  matches=matches, access_form=RequestAccessForm(q=_access_query(form)))
+
+
+def _access_query(form) -> str:
+    """The search-box entry that finds the exact match of a registration form (for the
+    'request access' button)."""
+    if form.nhs_number.data and not form.nhs_number.errors:
+        return form.nhs_number.data
+    dob = form.date_of_birth.data
+    return (f"{form.given_name.data or ''} {form.family_name.data or ''} "
+            f"{dob.strftime('%d/%m/%Y') if dob else ''}").strip()
+
+
+def _create_referral(person: Person, form) -> Referral:
+    """A referral from a referral form; with its audit event (inside the caller's writing())."""
+    referral = Referral.create(
+        person=person, team=form.team.data,
+        received_at=_london_to_utc(form.received_date.data, form.received_time.data),
+        source=form.source.data, screening_route=form.screening_route.data,
+        reason=form.reason.data.strip(), assigned_to=form.assigned_to.data or None,
+        created_by=current_user.id)
+    audit("referral.created", object_type="referral", object_id=referral.id,
+          person_id=person.id, team_id=referral.team_id, detail=f"source={referral.source}")
+    return referral
+
+
+# -- the person page -------------------------------------------------------------------
+
+def _latest_needs(person, referral_ids):
+    """The latest visible needs assessment and what changed since the one before it."""
+    assessments = list(NeedsAssessment.select(NeedsAssessment, User.name)
+                       .join(User, on=(NeedsAssessment.assessed_by == User.id), attr="assessor")
+                       .where((NeedsAssessment.person == person.id)
+                              & NeedsAssessment.referral.in_(referral_ids or [0]))
+                       .order_by(NeedsAssessment.assessed_at.desc(), NeedsAssessment.id.desc())
+                       .limit(2))
+    if not assessments:
+        return None, None, []
+    ratings: dict[int, dict] = {a.id: {} for a in assessments}
+    for rating in NeedRating.select().where(NeedRating.assessment.in_(list(ratings))):
+        ratings[rating.assessment_id][rating.domain] = rating
+    latest = assessments[0]
+    previous = ratings[assessments[1].id] if len(assessments) > 1 else None
+    return latest, ratings[latest.id], changes_between(previous, ratings[latest.id])
+
+
+def _access_log(person):
+    """Who has opened or changed this record: one row per user, most recent first."""
+    rows = (AuditEvent.select(AuditEvent.actor, fn.MAX(AuditEvent.at).alias("last"),
+                              fn.COUNT(AuditEvent.id).alias("times"))
+            .where(AuditEvent.person_id == person.id)
+            .group_by(AuditEvent.actor).order_by(fn.MAX(AuditEvent.at).desc()).limit(50))
+    rows = list(rows.dicts())
+    names = {u.id: u for u in User.select(User.id, User.name, User.role)
+             .where(User.id.in_([r["actor"] for r in rows if r["actor"]] or [0]))}
+    return [dict(r, user=names.get(r["actor"])) for r in rows]
+
+
+def _note_form(person, referrals) -> NoteForm:
+    form = NoteForm()
+    form.referral.choices = [(r.id, f"{r.team.name}, received {r.received_at:%d/%m/%Y}"
+                                    + ("" if r.is_open else " (closed)")) for r in referrals]
+    if request.method == "GET" or not form.referral.data:
+        open_ones = [r for r in referrals if r.is_open] or referrals
+        if open_ones:
+            form.referral.data = open_ones[0].id
+    return form
+
+
+def _person_referrals(person) -> list[Referral]:
+    return list(Referral.visible_to(_team_ids()).select(Referral, Team, User.name)
+                .join(Team, on=(Referral.team == Team.id))
+                .switch(Referral).join(User, on=(Referral.assigned_to == User.id),
+                                       join_type=JOIN.LEFT_OUTER, attr="assignee")
+                .where(Referral.person == person.id)
+                .order_by(Referral.received_at.desc()))
+
+
+@bp.route("/people/<int:person_id>")
+@role_required(*CASEWORKERS)
+def detail(person_id: int):
+    """The person page: details, referrals, needs, follow-ups and the timeline."""
+    person = get_person_or_404(person_id)
+    team_ids = _team_ids()
+    referrals = _person_referrals(person)
+    referral_ids = [r.id for r in referrals]
+    entries, next_cursor = timeline_page(person, team_ids, referral_ids=referral_ids)
+    latest, latest_ratings, changes = _latest_needs(person, referral_ids)
+    follow_ups = list(FollowUp.select(FollowUp, User.name)
+                      .join(User, on=(FollowUp.assigned_to == User.id), attr="assignee")
+                      .where(FollowUp.referral.in_(referral_ids or [0])
+                             & FollowUp.done_at.is_null())
+                      .order_by(FollowUp.due_date).limit(20))
+    is_manager = current_user.role == "manager"
+    with writing():
+        audit("person.viewed", object_type="person", object_id=person.id, person_id=person.id)
+    return render("cases/detail.html", title=person.full_name, person=person,
+                  referrals=referrals, entries=entries, next_cursor=next_cursor,
+                  note_form=_note_form(person, referrals), latest=latest,
+                  latest_ratings=latest_ratings, changes=changes, follow_ups=follow_ups,
+                  today=london_today(), access_log=_access_log(person) if is_manager else None,
+                  panels=hooks.panels_for(hooks.PERSON_PANELS, person, team_ids),
+                  link_for=link_for, my_team_ids=team_ids, **LABELS)
+
+
+@bp.route("/people/<int:person_id>/timeline")
+@role_required(*CASEWORKERS)
+def timeline(person_id: int):
+    """Older entries of the person's timeline (htmx 'older notes'; a page without JS)."""
+    person = get_person_or_404(person_id)
+    cursor = decode_cursor(request.args.get("before"))
+    if cursor is None:
+        abort(404)
+    entries, next_cursor = timeline_page(person, _team_ids(), cursor)
+    with writing():
+        audit("person.timeline_viewed", object_type="person", object_id=person.id,
+              person_id=person.id)
+    return render("cases/timeline.html", "entries_block", title=f"{person.full_name}: timeline",
+                  person=person, entries=entries, next_cursor=next_cursor, link_for=link_for,
+                  my_team_ids=_team_ids(), **LABELS)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def edit(person_id: int):
+    """Change a person's details (a stale form is refused, not applied)."""
+    person = get_person_or_404(person_id)
+    form = PersonForm(obj=person if request.method == "GET" else None)
+    if request.method == "GET":
+        form.communication_needs.data = person.communication_need_keys
+        form.consent_scope.data = person.consent_scope or ""
+        form.version.data = str(person.version)
+    if form.validate_on_submit():
+        values = form.person_values()
+        clash = find_duplicates({"nhs_number": values["nhs_number"]}, _team_ids(),
+                                exclude_id=person.id)
+        if clash:
+            form.nhs_number.errors.append("Another person is registered with this NHS number")
+        else:
+            changed = sorted(k for k, v in values.items() if getattr(person, k) != v)
+            if "consent_scope" in changed or "consent_date" in changed:
+                values["consent_recorded_by"] = current_user.id if values["consent_scope"] else None
+            values["family_key"] = name_key(values["family_name"])
+            values["given_key"] = name_key(values["given_name"])
+            try:
+                with writing():
+                    saved = update_if_version(person, int(form.version.data or 0),
+                                              updated_at=utcnow(), **values)
+                    if saved:
+                        audit("person.changed", object_type="person", object_id=person.id,
+                              person_id=person.id, detail="fields: " + ", ".join(changed))
+            except IntegrityError:
+                form.nhs_number.errors.append("Another person is registered with this NHS number")
+            else:
+                if saved:
+                    flash("Changes saved.", "success")
+                    return hx_redirect(url_for("cases.detail", person_id=person.id))
+                form.form_errors.append("Someone else changed this record while you were "
+                                        "editing. Open it again to see their changes.")
+    return render("cases/edit.html", title=f"Edit {person.full_name}", form=form, person=person)
+
+
+# -- referrals -------------------------------------------------------------------------
+
+@bp.route("/people/<int:person_id>/referrals/new", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def new_referral(person_id: int):
+    """Open a new referral (episode) for a person the team already knows."""
+    person = get_person_or_404(person_id)
+    form = ReferralForm()
+    teams = _my_teams()
+    form.set_choices(teams, _members({t.id for t in teams}))
+    if request.method == "GET":
+        now = dt.datetime.now(LONDON)
+        form.received_date.data = now.date()
+        form.received_time.data = now.time().replace(second=0, microsecond=0)
+        form.screening_route.data = "reactive"
+    if form.validate_on_submit():
+        if form.team.data not in _team_ids():
+            abort(404)
+        with writing():
+            referral = _create_referral(person, form)
+        flash("Referral opened.", "success")
+        return hx_redirect(url_for("cases.referral", referral_id=referral.id))
+    return render("cases/referral_form.html", title="Open a referral", form=form, person=person)
+
+
+def _referral_context(referral: Referral) -> dict:
+    person = Person.get_by_id(referral.person_id)
+    team_ids = _team_ids()
+    hearings = list(Hearing.select().where(Hearing.referral == referral.id)
+                    .order_by(Hearing.date.desc(), Hearing.time.desc()))
+    shares = list(ReferralShare.select(ReferralShare, Team.name)
+                  .join(Team, on=(ReferralShare.team == Team.id), attr="to_team")
+                  .where(ReferralShare.referral == referral.id).order_by(ReferralShare.shared_at))
+    from_teams = {t.id: t.name for t in Team.select(Team.id, Team.name)
+                  .where(Team.id.in_([s.from_team_id for s in shares] or [0]))}
+    assessments = list(NeedsAssessment.select(NeedsAssessment, User.name)
+                       .join(User, on=(NeedsAssessment.assessed_by == User.id), attr="assessor")
+                       .where(NeedsAssessment.referral == referral.id)
+                       .order_by(NeedsAssessment.assessed_at.desc()))
+    follow_ups = list(FollowUp.select(FollowUp, User.name)
+                      .join(User, on=(FollowUp.assigned_to == User.id), attr="assignee")
+                      .where(FollowUp.referral == referral.id)
+                      .order_by(FollowUp.done_at.is_null(False), FollowUp.due_date))
+    team = Team.get_by_id(referral.team_id)
+    assignee = User.get_or_none(User.id == referral.assigned_to_id) if referral.assigned_to_id else None
+    hearing_form = HearingForm(formdata=None)
+    triage_form = TriageForm(formdata=None, obj=referral)
+    follow_up_form = FollowUpForm(formdata=None)
+    follow_up_form.assigned_to.choices = _assignee_choices(referral)
+    follow_up_form.assigned_to.data = current_user.id
+    return dict(referral=referral, person=person, team=team, assignee=assignee,
+                hearings=hearings, shares=shares, from_teams=from_teams,
+                assessments=assessments, follow_ups=follow_ups, today=london_today(),
+                hearing_form=hearing_form, triage_form=triage_form,
+                follow_up_form=follow_up_form, close_form=CloseForm(formdata=None),
+                actions=hooks.actions_for(referral, current_user),
+                panels=hooks.panels_for(hooks.REFERRAL_PANELS, referral, team_ids),
+                can_share=referral.team_id in team_ids, **LABELS)
+
+
+def _assignee_choices(referral) -> list[tuple[int, str]]:
+    teams = {referral.team_id} | {s.team_id for s in ReferralShare.select(ReferralShare.team)
+                                  .where(ReferralShare.referral == referral.id)}
+    seen, choices = set(), []
+    for users in _members(teams & (_team_ids() | {referral.team_id})).values():
+        for user in users:
+            if user.id not in seen:
+                seen.add(user.id)
+                choices.append((user.id, user.name))
+    if current_user.id not in seen:
+        choices.insert(0, (current_user.id, current_user.name))
+    return sorted(choices, key=lambda c: c[1].lower())
+
+
+@bp.route("/referrals/<int:referral_id>")
+@role_required(*CASEWORKERS)
+def referral(referral_id: int):
+    """A referral: status, hearings, triage, needs, follow-ups and actions."""
+    ref = get_referral_or_404(referral_id)
+    with writing():
+        audit("referral.viewed", object_type="referral", object_id=ref.id,
+              person_id=ref.person_id, team_id=ref.team_id)
+    return render("cases/referral.html", title="Referral", **_referral_context(ref))
+
+
+def _referral_page_with(ref, **forms):
+    context = _referral_context(ref)
+    context.update(forms)
+    return render("cases/referral.html", title="Referral", **context)
+
+
+@bp.route("/referrals/<int:referral_id>/hearings", methods=["POST"])
+@role_required(*CASEWORKERS)
+def add_hearing(referral_id: int):
+    """Add a court hearing to a referral."""
+    ref = get_referral_or_404(referral_id)
+    form = HearingForm()
+    if not form.validate_on_submit():
+        return _referral_page_with(ref, hearing_form=form)
+    with writing():
+        hearing = Hearing.create(referral=ref, court=form.court.data.strip(), date=form.date.data,
+                                 time=form.time.data, courtroom=(form.courtroom.data or "").strip(),
+                                 purpose=form.purpose.data)
+        audit("hearing.created", object_type="hearing", object_id=hearing.id,
+              person_id=ref.person_id, team_id=ref.team_id)
+    flash("Hearing added.", "success")
+    return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
+
+
+@bp.route("/referrals/<int:referral_id>/triage", methods=["POST"])
+@role_required(*CASEWORKERS)
+def triage(referral_id: int):
+    """Record the referral to psychiatric liaison and its result."""
+    ref = get_referral_or_404(referral_id)
+    form = TriageForm()
+    if not form.validate_on_submit():
+        return _referral_page_with(ref, triage_form=form)
+    with writing():
+        Referral.update(triage_date=form.triage_date.data, triage_result=form.triage_result.data,
+                        version=Referral.version + 1).where(Referral.id == ref.id).execute()
+        audit("referral.triaged", object_type="referral", object_id=ref.id,
+              person_id=ref.person_id, team_id=ref.team_id,
+              detail=f"result={form.triage_result.data}")
+    flash("Triage recorded.", "success")
+    return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#triage")
+
+
+@bp.route("/referrals/<int:referral_id>/close", methods=["POST"])
+@role_required(*CASEWORKERS)
+def close_referral(referral_id: int):
+    """Close a referral with its outcome (the model's status rules apply)."""
+    ref = get_referral_or_404(referral_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            ref.apply_status_change("closed", outcome=form.outcome.data,
+                                    closure_reason=form.closure_reason.data.strip())
+        except StatusChangeRefused as refused:
+            form.form_errors.append(str(refused))
+        else:
+            return _save_status(ref, form.version.data, f"outcome={ref.outcome}",
+                                "Referral closed.", form)
+    ref = Referral.get_by_id(ref.id)
+    return _referral_page_with(ref, close_form=form)
+
+
+@bp.route("/referrals/<int:referral_id>/reopen", methods=["POST"])
+@role_required(*CASEWORKERS)
+def reopen_referral(referral_id: int):
+    """Reopen a closed referral (its outcome is cleared)."""
+    ref = get_referral_or_404(referral_id)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ref.apply_status_change("open")
+    except StatusChangeRefused as refused:
+        flash(str(refused), "info")
+        return hx_redirect(url_for("cases.referral", referral_id=ref.id))
+    return _save_status(ref, form.version.data, "reopened", "Referral reopened.", form)
+
+
+def _save_status(ref, version, detail, message, form):
+    with writing():
+        saved = update_if_version(ref, int(version or 0), status=ref.status, outcome=ref.outcome,
+                                  closure_reason=ref.closure_reason, closed_at=ref.closed_at)
+        if saved:
+            audit("referral.status_changed", object_type="referral", object_id=ref.id,
+                  person_id=ref.person_id, team_id=ref.team_id,
+                  detail=f"status={ref.status} {detail}")
+    if not saved:
+        flash("Someone else changed this referral at the same time: check it and try again.",
+              "info")
+    else:
+        flash(message, "success")
+    return hx_redirect(url_for("cases.referral", referral_id=ref.id))
+
+
+# -- notes -----------------------------------------------------------------------------
+
+@bp.route("/people/<int:person_id>/notes", methods=["POST"])
+@role_required(*CASEWORKERS)
+def add_note(person_id: int):
+    """Add a case note (htmx: the timeline updates in place; without JS: redirect)."""
+    person = get_person_or_404(person_id)
+    referrals = _person_referrals(person)
+    form = _note_form(person, referrals)
+    if form.validate_on_submit():
+        ref = next((r for r in referrals if r.id == form.referral.data), None)
+        if ref is None:
+            abort(404)
+        with writing():
+            note = CaseNote.create(person=person, referral=ref, team=_acting_team(ref),
+                                   author=current_user.id, note_type=form.note_type.data,
+                                   body=form.body.data.replace("\r\n", "\n"))
+            audit("note.created", object_type="note", object_id=note.id, person_id=person.id,
+                  team_id=note.team_id, detail=f"type={note.note_type}")
+        if not is_partial():
+            flash("Note added.", "success")
+            return redirect(url_for("cases.detail", person_id=person.id) + f"#note-{note.id}")
+        form = _note_form(person, referrals)
+        form.body.data, form.note_type.data = "", "contact"
+        form.referral.data = ref.id
+        added = True
+    else:
+        added = False
+        if not is_partial():
+            return _person_page_with(person, referrals, form)
+    entries, next_cursor = timeline_page(person, _team_ids(), referral_ids=[r.id for r in referrals])
+    return render("cases/detail.html", "timeline", person=person, entries=entries,
+                  next_cursor=next_cursor, note_form=form, note_added=added, link_for=link_for,
+                  my_team_ids=_team_ids(), referrals=referrals, **LABELS)
+
+
+def _person_page_with(person, referrals, note_form):
+    """The whole person page with an invalid note form (no JS)."""
+    team_ids = _team_ids()
+    referral_ids = [r.id for r in referrals]
+    entries, next_cursor = timeline_page(person, team_ids, referral_ids=referral_ids)
+    latest, latest_ratings, changes = _latest_needs(person, referral_ids)
+    return render("cases/detail.html", title=person.full_name, person=person,
+                  referrals=referrals, entries=entries, next_cursor=next_cursor,
+                  note_form=note_form, latest=latest, latest_ratings=latest_ratings,
+                  changes=changes, follow_ups=[], today=london_today(), access_log=None,
+                  panels=[], link_for=link_for, my_team_ids=team_ids, **LABELS)
+
+
+def _get_note_or_404(note_id: int) -> CaseNote:
+    """A note the current user may read (its referral visible; safeguarding: own team)."""
+    team_ids = _team_ids()
+    note = (CaseNote.visible_to(team_ids).where(CaseNote.id == note_id).first())
+    if note is None:
+        abort(404)
+    return note
+
+
+def _note_with_names(note_id: int) -> CaseNote:
+    author = User.alias()
+    return (CaseNote.select(CaseNote, author.name, Team.name)
+            .join(author, on=(CaseNote.author == author.id), attr="author")
+            .switch(CaseNote).join(Team, on=(CaseNote.team == Team.id), attr="team")
+            .where(CaseNote.id == note_id).get())
+
+
+@bp.route("/notes/<int:note_id>/history")
+@role_required(*CASEWORKERS)
+def note_history(note_id: int):
+    """Every earlier text of an amended note, with who amended it, when and why."""
+    note = _get_note_or_404(note_id)
+    amendments = list(CaseNoteAmendment.select(CaseNoteAmendment, User.name)
+                      .join(User, on=(CaseNoteAmendment.amended_by == User.id), attr="by")
+                      .where(CaseNoteAmendment.note == note.id)
+                      .order_by(CaseNoteAmendment.amended_at, CaseNoteAmendment.id))
+    with writing():
+        audit("note.history_viewed", object_type="note", object_id=note.id,
+              person_id=note.person_id, team_id=note.team_id)
+    return render("cases/note_history.html", "history", title="Note history",
+                  note=_note_with_names(note.id), amendments=amendments, **LABELS)
+
+
+@bp.route("/notes/<int:note_id>/amend", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def amend_note(note_id: int):
+    """Correct a note (its author or a manager of its team), giving a reason; the earlier
+    text is kept."""
+    note = _get_note_or_404(note_id)
+    if not (note.author_id == current_user.id or _is_manager_for(note.team_id)):
+        abort(403)
+    form = AmendForm()
+    if request.method == "GET":
+        form.body.data, form.version.data = note.body, str(note.version)
+    if form.validate_on_submit():
+        new_body = form.body.data.replace("\r\n", "\n")
+        if new_body == note.body:
+            form.body.errors.append("The corrected note is the same as the current one")
+        else:
+            previous = note.body
+            with writing():
+                saved = update_if_version(note, int(form.version.data or 0), body=new_body,
+                                          amended_at=utcnow(),
+                                          amendment_count=CaseNote.amendment_count + 1)
+                if saved:
+                    CaseNoteAmendment.create(note=note.id, previous_body=previous,
+                                             new_body=new_body, reason=form.reason.data.strip(),
+                                             amended_by=current_user.id)
+                    audit("note.amended", object_type="note", object_id=note.id,
+                          person_id=note.person_id, team_id=note.team_id)
+            if saved:
+                if is_partial():
+                    return render("cases/amend.html", "amended", note=_note_with_names(note.id),
+                                  link_for=link_for, my_team_ids=_team_ids(), **LABELS)
+                flash("Note amended. The earlier text is kept in its history.", "success")
+                return redirect(url_for("cases.detail", person_id=note.person_id)
+                                + f"#note-{note.id}")
+            form.form_errors.append("Someone else amended this note while you were editing: "
+                                    "check the current text and try again.")
+    return render("cases/amend.html", "amend_form", title="Amend a note",
+                  note=_note_with_names(note.id), form=form, **LABELS)
+
+
+@bp.route("/notes/<int:note_id>")
+@role_required(*CASEWORKERS)
+def note(note_id: int):
+    """One note as it appears on the timeline (htmx: 'cancel' on the amend form)."""
+    found = _get_note_or_404(note_id)
+    if not is_partial():
+        return redirect(url_for("cases.detail", person_id=found.person_id) + f"#note-{found.id}")
+    return render("cases/amend.html", "amended", note=_note_with_names(found.id),
+                  link_for=link_for, my_team_ids=_team_ids(), **LABELS)
+
+
+# -- needs -----------------------------------------------------------------------------
+
+def _ratings_of(assessment_ids) -> dict[int, dict]:
+    out: dict[int, dict] = {a: {} for a in assessment_ids}
+    for rating in NeedRating.select().where(NeedRating.assessment.in_(list(assessment_ids) or [0])):
+        out[rating.assessment_id][rating.domain] = rating
+    return out
+
+
+@bp.route("/referrals/<int:referral_id>/needs", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def record_needs(referral_id: int):
+    """Record a needs assessment (or a reassessment: it starts from the latest one, which
+    is kept)."""
+    ref = get_referral_or_404(referral_id)
+    person = Person.get_by_id(ref.person_id)
+    form = NeedsForm()
+    previous = (NeedsAssessment.select().where(NeedsAssessment.referral == ref.id)
+                .order_by(NeedsAssessment.assessed_at.desc(), NeedsAssessment.id.desc()).first())
+    if request.method == "GET" and previous:
+        for domain, rating in _ratings_of([previous.id])[previous.id].items():
+            form[f"{domain}_level"].data = rating.level
+            form[f"{domain}_note"].data = rating.note
+    if form.validate_on_submit():
+        with writing():
+            assessment = NeedsAssessment.create(referral=ref, person=ref.person_id,
+                                                team=_acting_team(ref),
+                                                assessed_by=current_user.id)
+            NeedRating.insert_many([
+                {"assessment": assessment.id, "domain": key, "level": level.data,
+                 "note": (note.data or "").strip()}
+                for key, _label, level, note in form.domain_fields()]).execute()
+            audit("needs.assessed", object_type="needs_assessment", object_id=assessment.id,
+                  person_id=ref.person_id, team_id=ref.team_id,
+                  detail="reassessment" if previous else "first assessment")
+        flash("Needs assessment saved." + (" The earlier one is kept." if previous else ""),
+              "success")
+        return hx_redirect(url_for("cases.needs_assessment", assessment_id=assessment.id))
+    return render("cases/needs_form.html", title="Record needs", form=form, referral=ref,
+                  person=person, previous=previous, **LABELS)
+
+
+@bp.route("/needs/<int:assessment_id>")
+@role_required(*CASEWORKERS)
+def needs_assessment(assessment_id: int):
+    """One needs assessment, with what changed since the one before it on the referral."""
+    assessment = NeedsAssessment.get_or_none(NeedsAssessment.id == assessment_id)
+    if assessment is None:
+        abort(404)
+    ref = get_referral_or_404(assessment.referral_id)
+    history = list(NeedsAssessment.select(NeedsAssessment, User.name)
+                   .join(User, on=(NeedsAssessment.assessed_by == User.id), attr="assessor")
+                   .where(NeedsAssessment.referral == ref.id)
+                   .order_by(NeedsAssessment.assessed_at.desc(), NeedsAssessment.id.desc()))
+    position = next(i for i, a in enumerate(history) if a.id == assessment.id)
+    before = history[position + 1] if position + 1 < len(history) else None
+    ratings = _ratings_of([assessment.id] + ([before.id] if before else []))
+    changes = changes_between(ratings[before.id] if before else None, ratings[assessment.id])
+    with writing():
+        audit("needs.viewed", object_type="needs_assessment", object_id=assessment.id,
+              person_id=ref.person_id, team_id=ref.team_id)
+    return render("cases/needs.html", title="Needs assessment", assessment=history[position],
+                  ratings=ratings[assessment.id], changes={c["domain"]: c for c in changes},
+                  before=before, history=history, referral=ref,
+                  person=Person.get_by_id(ref.person_id), **LABELS)
+
+
+# -- follow-ups ------------------------------------------------------------------------
+
+@bp.route("/referrals/<int:referral_id>/follow-ups", methods=["POST"])
+@role_required(*CASEWORKERS)
+def add_follow_up(referral_id: int):
+    """Add a follow-up (what, by when, for whom) to a referral."""
+    ref = get_referral_or_404(referral_id)
+    form = FollowUpForm()
+    form.assigned_to.choices = _assignee_choices(ref)
+    if not form.validate_on_submit():
+        return _referral_page_with(ref, follow_up_form=form)
+    with writing():
+        follow_up = FollowUp.create(referral=ref, person=ref.person_id, team=_acting_team(ref),
+                                    due_date=form.due_date.data, what=form.what.data.strip(),
+                                    assigned_to=form.assigned_to.data, created_by=current_user.id)
+        audit("follow_up.created", object_type="follow_up", object_id=follow_up.id,
+              person_id=ref.person_id, team_id=ref.team_id)
+    flash("Follow-up added.", "success")
+    return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
+@role_required(*CASEWORKERS)
+def complete_follow_up(follow_up_id: int):
+    """Mark a follow-up done."""
+    follow_up = FollowUp.get_or_none(FollowUp.id == follow_up_id)
+    if follow_up is None:
+        abort(404)
+    ref = get_referral_or_404(follow_up.referral_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with writing():
+        done = (FollowUp.update(done_at=utcnow(), done_by=current_user.id)
+                .where((FollowUp.id == follow_up.id) & FollowUp.done_at.is_null()).execute())
+        if done:
+            audit("follow_up.done", object_type="follow_up", object_id=follow_up.id,
+                  person_id=ref.person_id, team_id=ref.team_id)
+    flash("Follow-up marked done." if done else "That follow-up was already done.", "success")
+    back = request.form.get("back")
+    if back == "person":
+        return hx_redirect(url_for("cases.detail", person_id=ref.person_id))
+    return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
+
+
+# -- sharing and transfer --------------------------------------------------------------
+
+@bp.route("/referrals/<int:referral_id>/share", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def share(referral_id: int):
+    """Share a referral with another team, or transfer it to them (e.g. court to
+    probation). The receiving team then sees the person; both teams' audit trails show it."""
+    ref = get_referral_or_404(referral_id)
+    if ref.team_id not in _team_ids():
+        abort(403)  # only the holding team passes a referral on
+    person = Person.get_by_id(ref.person_id)
+    already = {s.team_id for s in ReferralShare.select(ReferralShare.team)
+               .where((ReferralShare.referral == ref.id) & (ReferralShare.kind == "share"))}
+    form = ShareForm()
+    form.team.choices = [(t.id, t.name) for t in Team.ordered()
+                         if t.id != ref.team_id and t.id not in already]
+    if form.validate_on_submit():
+        from_team = Team.get_by_id(ref.team_id)
+        to_team = Team.get_by_id(form.team.data)
+        kind, reason = form.kind.data, form.reason.data.strip()
+        with writing():
+            ReferralShare.create(referral=ref, team=to_team, from_team=from_team, kind=kind,
+                                 reason=reason, shared_by=current_user.id)
+            if kind == "transfer":
+                # The new team assigns its own practitioner.
+                Referral.update(team=to_team.id, assigned_to=None,
+                                version=Referral.version + 1).where(Referral.id == ref.id).execute()
+                ref.team = to_team
+            verb = "transferred" if kind == "transfer" else "shared"
+            audit(f"referral.{verb}_out", object_type="referral", object_id=ref.id,
+                  person_id=ref.person_id, team_id=from_team.id, detail=f"to team {to_team.id}")
+            audit(f"referral.{verb}_in", object_type="referral", object_id=ref.id,
+                  person_id=ref.person_id, team_id=to_team.id, detail=f"from team {from_team.id}")
+            add_timeline_event(ref, current_user._get_current_object(), kind,
+                               f"Referral {verb} from {from_team.name} to {to_team.name}")
+        flash(f"Referral {verb} to {to_team.name}.", "success")
+        if kind == "transfer" and to_team.id not in _team_ids():
+            return hx_redirect(url_for("cases.index"))
+        return hx_redirect(url_for("cases.referral", referral_id=ref.id))
+    return render("cases/share.html", title="Share or transfer a referral", form=form,
+                  referral=ref, person=person, team=Team.get_by_id(ref.team_id))
+
+
+# -- note search -----------------------------------------------------------------------
+
+@bp.route("/people/notes")
+@role_required(*CASEWORKERS)
+def search_notes():
+    """Search the case notes I may read; matching words are highlighted."""
+    from .note_search import RESULTS, search_notes as run_search, snippet
+    q = (request.args.get("q") or "").strip()[:200]
+    before = request.args.get("before", type=int)
+    notes = run_search(q, _team_ids(), before_id=before) if q else []
+    if q:
+        with writing():
+            audit("note.searched", object_type="search",
+                  detail=f"{len(q)}-character entry: {len(notes)} shown")
+    more_before = notes[-1].id if len(notes) == RESULTS else None
+    return render("cases/note_search.html", "note_results", title="Search case notes", q=q,
+                  notes=notes, snippet=snippet, more_before=more_before, **LABELS)
+
+
+# -- subject access --------------------------------------------------------------------
+
+@bp.route("/people/<int:person_id>/export.<fmt>")
+@role_required(*MANAGERS)
+def export(person_id: int, fmt: str):
+    """Subject access: download everything Pathways holds on a person (logged)."""
+    from flask import Response
+
+    from .subject_access import gather, to_docx, to_json
+    person = get_person_or_404(person_id)
+    if fmt not in ("json", "docx"):
+        abort(404)
+    data = gather(person)
+    with writing():
+        audit("person.exported", object_type="person", object_id=person.id,
+              person_id=person.id, detail=f"subject access export as {fmt}")
+    body = to_json(data) if fmt == "json" else to_docx(data)
+    mimetype = ("application/json" if fmt == "json" else
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    filename = f"subject-access-{person.id}-{london_today():%Y-%m-%d}.{fmt}"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,96 @@
+"""Case notes: typed, authored, time-stamped entries on a person's timeline.
+
+A note is never deleted. A correction is an amendment (by the author or a manager, with a
+reason): the note shows the current text, and every earlier text is kept in
+case_note_amendment, so the original is always there. Safeguarding notes are visible only
+to the team that wrote them.
+"""
+from __future__ import annotations
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from .accounts import Team, User
+from .base import BaseModel, utcnow
+from .people import Person, Referral
+from .search import FullText
+
+NOTE_TYPES = {
+    "contact": "Contact",
+    "assessment": "Assessment",
+    "court_attendance": "Court attendance",
+    "liaison": "Liaison",
+    "referral": "Referral",
+    "safeguarding": "Safeguarding",
+    "supervision": "Supervision",
+    "other": "Other",
+}
+# Seen only by the note's own team, whoever else can see the person.
+TEAM_ONLY_TYPES = ("safeguarding",)
+MAX_NOTE_LENGTH = 20_000
+
+
+class CaseNote(BaseModel):
+    person = ForeignKeyField(Person, backref="notes", on_delete="RESTRICT")
+    referral = ForeignKeyField(Referral, backref="notes", on_delete="RESTRICT")
+    team = ForeignKeyField(Team, backref="+", on_delete="RESTRICT")
+    author = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    note_type = CharField(max_length=20, choices=list(NOTE_TYPES.items()))
+    body = TextField()                      # the current text (plain text)
+    created_at = DateTimeField(default=utcnow)
+    amended_at = DateTimeField(null=True)
+    amendment_count = IntegerField(default=0)
+    version = IntegerField(default=1)
+
+    class Meta:
+        table_name = "case_note"
+        # The timeline reads a person's notes newest first, a page at a time (keyset).
+        indexes = ((("person", "created_at", "id"), False),
+                   (("team", "created_at"), False))
+
+    @property
+    def type_label(self) -> str:
+        return NOTE_TYPES.get(self.note_type, self.note_type)
+
+    @property
+    def is_team_only(self) -> bool:
+        return self.note_type in TEAM_ONLY_TYPES
+
+    def may_be_amended_by(self, user) -> bool:
+        """The author, or a manager of the note's team."""
+        if user.id == self.author_id:
+            return True
+        return user.role == "manager" and self.team_id in user.team_ids()
+
+    @classmethod
+    def visible_condition(cls, team_ids: set[int] | None):
+        """Notes the given teams may read (on top of seeing the referral): every type but
+        safeguarding, and safeguarding notes of their own teams only."""
+        if team_ids is None:
+            return cls.note_type.not_in(TEAM_ONLY_TYPES)
+        return cls.note_type.not_in(TEAM_ONLY_TYPES) | cls.team.in_(sorted(team_ids))
+
+    @classmethod
+    def visible_to(cls, team_ids: set[int] | None):
+        """Notes on referrals the teams can see, safeguarding notes of their own teams only."""
+        query = cls.select()
+        if team_ids is not None:
+            query = query.where(cls.referral.in_(Referral.visible_to(team_ids)
+                                                 .select(Referral.id)))
+        return query.where(cls.visible_condition(team_ids))
+
+
+class CaseNoteAmendment(BaseModel):
+    """One correction: the text before and after, who made it, when and why."""
+    note = ForeignKeyField(CaseNote, backref="amendments", on_delete="RESTRICT")
+    previous_body = TextField()
+    new_body = TextField()
+    reason = CharField(max_length=500)
+    amended_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    amended_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "case_note_amendment"
+        indexes = ((("note", "amended_at"), False),)
+
+
+NOTE_TEXT = FullText("case_note", ["body"])

@@ -1,0 +1,130 @@
+"""Follow-ups on referrals, the dashboard's queries (my overdue and due-this-week
+follow-ups, today's hearings), and sharing or transferring a referral to another team."""
+import datetime as dt
+
+from models.audit import AuditEvent
+from models.follow_ups import FollowUp, end_of_week, follow_ups_for, hearings_today
+from models.people import Referral, ReferralShare
+from models.timeline import TimelineEvent
+from tests.factories import make_hearing, make_person, make_referral, make_user
+
+MONDAY = dt.date(2026, 11, 23)
+
+
+def follow_up(referral, user, due, what="Call GP", done=False):
+    return FollowUp.create(referral=referral, person=referral.person_id, team=referral.team_id,
+                           due_date=due, what=what, assigned_to=user, created_by=user,
+                           done_at=dt.datetime(2026, 11, 1) if done else None)
+
+
+def test_adding_and_completing_a_follow_up(client_as, team_a, users):
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    response = client.post_form(f"/referrals/{referral.id}/follow-ups", {
+        "what": "Check housing application", "due_date": "2026-12-01",
+        "assigned_to": users["manager"].id})
+    assert response.status_code == 303
+    item = FollowUp.get()
+    assert (item.what, item.assigned_to_id, item.created_by_id, item.due_date) == (
+        "Check housing application", users["manager"].id, users["practitioner"].id,
+        dt.date(2026, 12, 1))
+    page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Check housing application" in page and "Mark done" in page
+    client.post_form(f"/follow-ups/{item.id}/done")
+    assert FollowUp.get_by_id(item.id).done_by_id == users["practitioner"].id
+    actions = [e.action for e in AuditEvent.select().order_by(AuditEvent.id)]
+    assert "follow_up.created" in actions and "follow_up.done" in actions
+
+
+def test_bad_follow_ups_are_refused(client_as, team_a, other_team_user):
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    for data, message in [
+        ({"what": "", "due_date": "2026-12-01"}, "Enter what needs doing"),
+        ({"what": "x" * 301, "due_date": "2026-12-01"}, "300 characters or fewer"),
+        ({"what": "Call", "due_date": "tomorrow"}, "as a real date"),
+        ({"what": "Call", "due_date": "2026-12-01", "assigned_to": other_team_user.id},
+         "Choose assigned to from the list"),
+    ]:
+        page = client.post_form(f"/referrals/{referral.id}/follow-ups", data).get_data(as_text=True)
+        assert message in page, data
+    assert FollowUp.select().count() == 0
+
+
+def test_follow_ups_for_lists_my_overdue_and_this_weeks(app, team_a, team_b, users):
+    me = users["practitioner"]
+    referral = make_referral(team=team_a)
+    overdue = follow_up(referral, me, MONDAY - dt.timedelta(days=3), "Overdue one")
+    today = follow_up(referral, me, MONDAY, "Due today")
+    sunday = follow_up(referral, me, end_of_week(MONDAY), "Due Sunday")
+    follow_up(referral, me, MONDAY + dt.timedelta(days=7), "Next week")
+    follow_up(referral, me, MONDAY - dt.timedelta(days=1), "Done already", done=True)
+    follow_up(referral, users["manager"], MONDAY, "Someone else's")
+    # A follow-up on a referral since transferred away is no longer mine to see.
+    gone = make_referral(team=team_b)
+    follow_up(gone, me, MONDAY, "Transferred away")
+    result = follow_ups_for(me, today=MONDAY)
+    assert [f.id for f in result["overdue"]] == [overdue.id]
+    assert [f.id for f in result["this_week"]] == [today.id, sunday.id]
+    assert result["this_week"][0].person.id == referral.person_id
+
+
+def test_hearings_today_for_my_teams_only(app, team_a, team_b):
+    mine = make_referral(team=team_a)
+    later = make_hearing(mine, date=MONDAY, time=dt.time(14, 0))
+    early = make_hearing(mine, date=MONDAY, time=dt.time(9, 30))
+    make_hearing(mine, date=MONDAY + dt.timedelta(days=1))
+    make_hearing(make_referral(team=team_b), date=MONDAY)
+    hearings = hearings_today({team_a.id}, today=MONDAY)
+    assert [h.id for h in hearings] == [early.id, later.id]
+    assert hearings[0].referral.person.id == mine.person_id
+    assert hearings_today(set(), today=MONDAY) == []
+
+
+def test_sharing_lets_the_other_team_see_the_person_and_is_audited_on_both_sides(
+        client_as, app, team_a, team_b, other_team_user):
+    person = make_person(given_name="Kemi", family_name="Adebayo")
+    referral = make_referral(person, team_a)
+    other = app.test_client().sign_in(other_team_user)
+    assert other.get(f"/people/{person.id}").status_code == 404
+    client = client_as("practitioner")
+    assert "Share or transfer" in client.get(f"/referrals/{referral.id}/share").get_data(as_text=True)
+    response = client.post_form(f"/referrals/{referral.id}/share", {
+        "kind": "share", "team": team_b.id, "reason": "Probation supervision starts"})
+    assert response.status_code == 303
+    assert other.get(f"/people/{person.id}").status_code == 200
+    assert Referral.get_by_id(referral.id).team_id == team_a.id
+    audited = {(e.action, e.team_id) for e in AuditEvent.select()}
+    assert {("referral.shared_out", team_a.id), ("referral.shared_in", team_b.id)} <= audited
+    assert "shared from" in TimelineEvent.get().summary
+    # The receiving team may not pass it on further.
+    assert other.get(f"/referrals/{referral.id}/share").status_code == 403
+
+
+def test_transfer_moves_the_referral_to_the_receiving_team(client_as, app, team_a, team_b,
+                                                           other_team_user, users):
+    referral = make_referral(team=team_a, assigned_to=users["practitioner"])
+    client = client_as("practitioner")
+    response = client.post_form(f"/referrals/{referral.id}/share", {
+        "kind": "transfer", "team": team_b.id, "reason": "Sentenced: community order"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/people")
+    stored = Referral.get_by_id(referral.id)
+    assert (stored.team_id, stored.assigned_to_id) == (team_b.id, None)
+    share = ReferralShare.get()
+    assert (share.kind, share.from_team_id, share.team_id) == ("transfer", team_a.id, team_b.id)
+    assert client.get(f"/referrals/{referral.id}").status_code == 404
+    other = app.test_client().sign_in(other_team_user)
+    assert other.get(f"/referrals/{referral.id}").status_code == 200
+    audited = {(e.action, e.team_id) for e in AuditEvent.select()}
+    assert {("referral.transferred_out", team_a.id),
+            ("referral.transferred_in", team_b.id)} <= audited
+
+
+def test_share_form_refuses_bad_input(client_as, team_a):
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    page = client.post_form(f"/referrals/{referral.id}/share", {
+        "kind": "steal", "team": team_a.id, "reason": ""}).get_data(as_text=True)
+    assert "Choose share or transfer from the list" in page
+    assert "Choose receiving team from the list" in page and "Enter the reason" in page
+    assert ReferralShare.select().count() == 0

@@ -1,0 +1,235 @@
+"""Registering, finding and changing people: the duplicate check, team scoping of the
+search, the "known to another team" hint and its logged access request."""
+import datetime as dt
+
+import pytest
+
+from models.audit import AuditEvent
+from models.people import Person, Referral
+from models.timeline import TimelineEvent
+from tests.factories import make_person, make_referral
+
+VALID_NHS = "9434765919"
+
+
+def register_data(team, **overrides):
+    data = {"given_name": "Amara", "family_name": "Okafor", "date_of_birth": "1988-04-12",
+            "gender": "woman", "ethnicity": "black_african", "nhs_number": "943 476 5919",
+            "pnc_id": "", "first_language": "English", "housing_status": "temporary",
+            "team": str(team.id), "received_date": dt.date.today().isoformat(),
+            "received_time": "09:15", "source": "police_custody",
+            "screening_route": "proactive", "reason": "Distressed in the cells overnight.",
+            "assigned_to": "0", "consent_scope": ""}
+    data.update(overrides)
+    return data
+
+
+def results(page: str) -> str:
+    """The search results part of the people page."""
+    return page.split('id="person-results"')[1].split("My caseload")[0]
+
+
+def actions(name):
+    return [e for e in AuditEvent.select().where(AuditEvent.action == name)]
+
+
+def test_practitioner_registers_a_person_with_their_first_referral(client_as, team_a, users):
+    client = client_as("practitioner")
+    response = client.post_form("/people/new", register_data(
+        team_a, assigned_to=str(users["practitioner"].id), communication_needs="neurodiversity"))
+    assert response.status_code == 303
+    person = Person.get()
+    referral = Referral.get()
+    assert response.headers["Location"].endswith(f"/referrals/{referral.id}")
+    assert (person.full_name, person.nhs_number, person.family_key) == (
+        "Amara Okafor", VALID_NHS, "okafor")
+    assert person.communication_needs == "neurodiversity"
+    assert (referral.person_id, referral.team_id, referral.source, referral.assigned_to_id) == (
+        person.id, team_a.id, "police_custody", users["practitioner"].id)
+    assert [e.person_id for e in actions("person.created")] == [person.id]
+    assert [e.object_id for e in actions("referral.created")] == [str(referral.id)]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Amara Okafor" in page and "is registered" in page
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("nhs_number", "943 476 5918", "Enter a valid NHS number"),
+    ("nhs_number", "'; DROP TABLE person; --", "Enter a valid NHS number"),
+    ("date_of_birth", (dt.date.today() + dt.timedelta(days=2)).isoformat(),
+     "Date of birth must be in the past"),
+    ("date_of_birth", "31/02/1990", "as a real date"),
+    ("given_name", "x" * 101, "Given name must be 100 characters or fewer"),
+    ("given_name", "", "Enter the person&#39;s given name"),
+    ("family_name", "Okafor\x07", "must not contain control characters"),
+    ("pnc_id", "../../etc/passwd", "Enter a PNC ID in the police format"),
+    ("ethnicity", "martian", "from the list"),
+    ("source", "the moon", "from the list"),
+    ("reason", "r" * 4001, "Reason for referral must be 4,000 characters or fewer"),
+    ("received_time", "25:61", "as a time"),
+])
+def test_bad_registration_input_is_refused_with_a_clear_message(client_as, team_a, field, value,
+                                                                 message):
+    response = client_as("practitioner").post_form("/people/new",
+                                                   register_data(team_a, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert Person.select().count() == 0 and Referral.select().count() == 0
+
+
+def test_script_in_a_name_is_stored_as_text_and_shown_escaped(client_as, team_a):
+    client = client_as("practitioner")
+    client.post_form("/people/new", register_data(team_a, given_name="<script>alert(1)</script>"))
+    person = Person.get()
+    page = client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_failure_half_way_through_registering_leaves_nothing_behind(client_as, team_a,
+                                                                      monkeypatch):
+    from blueprints.cases import routes
+
+    def broken_audit(*args, **kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(routes, "_create_referral", lambda person, form: broken_audit())
+    client = client_as("practitioner")
+    client.application.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.post_form("/people/new", register_data(team_a))
+    assert response.status_code == 500
+    assert Person.select().count() == 0 and Referral.select().count() == 0
+    assert actions("person.created") == []
+
+
+def test_same_nhs_number_is_refused_and_links_to_the_existing_record(client_as, team_a):
+    existing = make_person(given_name="Amara", family_name="Okafor", nhs_number=VALID_NHS)
+    make_referral(existing, team_a)
+    response = client_as("practitioner").post_form(
+        "/people/new", register_data(team_a, given_name="Someone", family_name="Else",
+                                     confirm_new="y"))
+    page = response.get_data(as_text=True)
+    assert "A person with this NHS number is already registered" in page
+    assert f"/people/{existing.id}" in page
+    assert Person.select().count() == 1
+
+
+def test_similar_names_and_same_birthday_are_shown_before_registering(client_as, team_a):
+    existing = make_person(given_name="Amarah", family_name="Okafur",
+                           date_of_birth=dt.date(1988, 4, 12))
+    make_referral(existing, team_a)
+    client = client_as("practitioner")
+    data = register_data(team_a, nhs_number="")
+    response = client.post_form("/people/new", data)
+    page = response.get_data(as_text=True)
+    assert "Likely matches" in page and "similar names and the same date of birth" in page
+    assert f"/people/{existing.id}" in page
+    assert Person.select().count() == 1
+    # Confirming that none of them is the person registers a new record.
+    response = client.post_form("/people/new", dict(data, confirm_new="y"))
+    assert response.status_code == 303
+    assert Person.select().count() == 2
+
+
+def test_same_names_and_birthday_in_another_team_show_no_details(client_as, team_a, team_b):
+    hidden = make_person(given_name="Amara", family_name="Okafor",
+                         date_of_birth=dt.date(1988, 4, 12), phone="07700 900123")
+    make_referral(hidden, team_b)
+    page = client_as("practitioner").post_form(
+        "/people/new", register_data(team_a, nhs_number="")).get_data(as_text=True)
+    assert "Known to another team" in page
+    assert f"/people/{hidden.id}" not in page and "07700 900123" not in page
+    assert "same names and date of birth" in page
+
+
+def test_find_shows_only_people_my_teams_work_with(client_as, team_a, team_b):
+    mine = make_person(given_name="Maria", family_name="Santos")
+    make_referral(mine, team_a)
+    theirs = make_person(given_name="Mario", family_name="Santini")
+    make_referral(theirs, team_b)
+    client = client_as("practitioner")
+    for q in ("san", "Maria", "maria santos", "SANTOS m"):
+        page = client.hx_get(f"/people?q={q}", headers={"HX-Target": "person-results"}).get_data(
+            as_text=True)
+        assert "Maria Santos" in page and "Santini" not in page, q
+    page = results(client.get("/people?q=santini").get_data(as_text=True))
+    assert "Mario" not in page and "Known to another team" not in page  # not an exact match
+    assert len(actions("person.searched")) == 5
+
+
+def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
+    person = make_person(given_name="Dev", family_name="Patel", date_of_birth=dt.date(1979, 3, 27),
+                         nhs_number=VALID_NHS, pnc_id="98/123456Z")
+    make_referral(person, team_a)
+    client = client_as("practitioner")
+    for q in ("27/03/1979", "1979-03-27", "patel 27/03/1979", "943 476 5919", "98/123456z"):
+        page = client.get(f"/people?q={q}").get_data(as_text=True)
+        assert "Dev Patel" in results(page), q
+    assert "Dev Patel" not in results(client.get("/people?q=28/03/1979").get_data(as_text=True))
+
+
+def test_exact_match_in_another_team_shows_a_hint_and_access_can_be_requested(
+        client_as, team_a, team_b):
+    theirs = make_person(given_name="Grace", family_name="Mensah",
+                         date_of_birth=dt.date(1992, 7, 1), nhs_number=VALID_NHS)
+    their_referral = make_referral(theirs, team_b)
+    client = client_as("practitioner")
+    for q in ("9434765919", "grace mensah 01/07/1992"):
+        page = client.get(f"/people?q={q}").get_data(as_text=True)
+        assert "Known to another team" in results(page), q
+        assert "Mensah" not in results(page).replace(q, "")  # nothing beyond what was typed
+        assert f"/people/{theirs.id}" not in page
+    response = client.post_form("/people/request-access", {"q": "9434765919"})
+    assert response.status_code == 302
+    [event] = actions("person.access_requested")
+    assert (event.person_id, event.team_id) == (theirs.id, team_b.id)
+    [timeline] = TimelineEvent.select()
+    assert timeline.referral_id == their_referral.id and "asked for access" in timeline.summary
+    # Still no access.
+    assert client.get(f"/people/{theirs.id}").status_code == 404
+
+
+def test_request_access_without_an_exact_match_records_nothing(client_as, team_a, team_b):
+    make_referral(make_person(given_name="Grace", family_name="Mensah"), team_b)
+    response = client_as("practitioner").post_form("/people/request-access", {"q": "grace"})
+    assert response.status_code == 302
+    assert actions("person.access_requested") == []
+
+
+def test_person_page_is_audited_and_another_teams_person_is_404(client_as, team_a, team_b):
+    mine = make_referral(make_person(), team_a).person
+    theirs = make_referral(make_person(), team_b).person
+    client = client_as("practitioner")
+    assert client.get(f"/people/{mine.id}").status_code == 200
+    assert [e.person_id for e in actions("person.viewed")] == [mine.id]
+    assert client.get(f"/people/{theirs.id}").status_code == 404
+    assert client.get("/people/abc").status_code == 404
+
+
+def test_editing_a_person_is_audited_and_a_stale_form_is_refused(client_as, team_a):
+    person = make_referral(make_person(given_name="Ola", family_name="Ade"), team_a).person
+    client = client_as("practitioner")
+    data = {"given_name": "Olamide", "family_name": "Ade", "date_of_birth": "1990-01-05",
+            "gender": "man", "ethnicity": "black_african", "first_language": "Yoruba",
+            "housing_status": "settled", "consent_scope": "full",
+            "consent_date": "2026-01-02", "version": "1"}
+    response = client.post_form(f"/people/{person.id}/edit", data)
+    assert response.status_code == 303
+    stored = Person.get_by_id(person.id)
+    assert (stored.given_name, stored.given_key, stored.first_language, stored.version) == (
+        "Olamide", "olamide", "Yoruba", 2)
+    assert stored.consent_recorded_by_id is not None
+    [event] = actions("person.changed")
+    assert "given_name" in event.detail and "Olamide" not in event.detail
+    stale = client.post_form(f"/people/{person.id}/edit", dict(data, given_name="Ola"))
+    assert "Someone else changed this record" in stale.get_data(as_text=True)
+    assert Person.get_by_id(person.id).given_name == "Olamide"
+
+
+def test_consent_needs_its_date(client_as, team_a):
+    person = make_referral(make_person(), team_a).person
+    page = client_as("practitioner").post_form(f"/people/{person.id}/edit", {
+        "given_name": "A", "family_name": "B", "date_of_birth": "1990-01-05",
+        "gender": "man", "ethnicity": "not_stated", "first_language": "English",
+        "housing_status": "settled", "consent_scope": "full", "version": "1"}).get_data(
+        as_text=True)
+    assert "Enter the date consent was given or refused" in page

@@ -1,0 +1,127 @@
+"""Referrals: opening one, hearings, triage, closing with an outcome and reopening under the
+model's status rules."""
+import datetime as dt
+
+from models.audit import AuditEvent
+from models.people import Hearing, Referral
+from tests.factories import make_person, make_referral
+
+
+def events(action):
+    return list(AuditEvent.select().where(AuditEvent.action == action))
+
+
+def test_opening_a_second_referral_for_a_known_person(client_as, team_a, users):
+    person = make_referral(make_person(), team_a).person
+    client = client_as("practitioner")
+    assert "Open a referral" in client.get(f"/people/{person.id}/referrals/new").get_data(as_text=True)
+    response = client.post_form(f"/people/{person.id}/referrals/new", {
+        "team": team_a.id, "received_date": "2026-03-01", "received_time": "13:30",
+        "source": "probation", "screening_route": "reactive", "reason": "Breach hearing",
+        "assigned_to": users["manager"].id})
+    assert response.status_code == 303
+    referral = Referral.select().order_by(Referral.id.desc()).first()
+    # 13:30 London time on 1 March (GMT) is stored as 13:30 UTC.
+    assert referral.received_at == dt.datetime(2026, 3, 1, 13, 30)
+    assert referral.assigned_to_id == users["manager"].id
+
+
+def test_a_referral_cannot_be_opened_in_or_assigned_to_another_team(client_as, team_a, team_b,
+                                                                    other_team_user):
+    person = make_referral(make_person(), team_a).person
+    client = client_as("practitioner")
+    page = client.post_form(f"/people/{person.id}/referrals/new", {
+        "team": team_b.id, "received_date": "2026-03-01", "received_time": "13:30",
+        "source": "probation", "screening_route": "reactive", "reason": "x"}).get_data(as_text=True)
+    assert "from the list" in page
+    page = client.post_form(f"/people/{person.id}/referrals/new", {
+        "team": team_a.id, "received_date": "2026-03-01", "received_time": "13:30",
+        "source": "probation", "screening_route": "reactive", "reason": "x",
+        "assigned_to": other_team_user.id}).get_data(as_text=True)
+    assert "from the list" in page or "in the referral&#39;s team" in page
+    assert Referral.select().count() == 1
+
+
+def test_referral_page_shows_details_and_is_audited(client_as, team_a):
+    referral = make_referral(make_person(given_name="Zainab", family_name="Hussain"), team_a,
+                             reason="Line one\nLine <two>")
+    page = client_as("practitioner").get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Zainab Hussain" in page and "Line one<br>\nLine &lt;two&gt;" in page
+    assert [e.object_id for e in events("referral.viewed")] == [str(referral.id)]
+
+
+def test_adding_a_hearing_and_refusing_a_bad_one(client_as, team_a):
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    response = client.post_form(f"/referrals/{referral.id}/hearings", {
+        "court": "Highbury Corner", "date": dt.date.today().isoformat(), "time": "10:00",
+        "courtroom": "3", "purpose": "bail"})
+    assert response.status_code == 303
+    hearing = Hearing.get()
+    assert (hearing.court, hearing.time, hearing.purpose) == ("Highbury Corner", dt.time(10), "bail")
+    assert len(events("hearing.created")) == 1
+    page = client.post_form(f"/referrals/{referral.id}/hearings", {
+        "court": "", "date": "not a date", "purpose": "execution"}).get_data(as_text=True)
+    assert "Enter the court" in page and "as a real date" in page and "from the list" in page
+    assert Hearing.select().count() == 1
+
+
+def test_triage_to_psychiatric_liaison(client_as, team_a):
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    client.post_form(f"/referrals/{referral.id}/triage", {"triage_date": "2026-02-02",
+                                                          "triage_result": "accepted"})
+    stored = Referral.get_by_id(referral.id)
+    assert (stored.triage_date, stored.triage_result) == (dt.date(2026, 2, 2), "accepted")
+    page = client.post_form(f"/referrals/{referral.id}/triage", {
+        "triage_date": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
+        "triage_result": "accepted"}).get_data(as_text=True)
+    assert "must be today or in the past" in page
+
+
+def test_closing_needs_an_outcome_and_reopening_clears_it(client_as, team_a):
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    page = client.post_form(f"/referrals/{referral.id}/close", {
+        "outcome": "", "closure_reason": "Done", "version": "1"}).get_data(as_text=True)
+    assert "Choose the outcome" in page
+    page = client.post_form(f"/referrals/{referral.id}/close", {
+        "outcome": "banished", "closure_reason": "Done", "version": "1"}).get_data(as_text=True)
+    assert "from the list" in page
+    assert Referral.get_by_id(referral.id).status == "open"
+    response = client.post_form(f"/referrals/{referral.id}/close", {
+        "outcome": "community_order_mhtr", "closure_reason": "Sentenced", "version": "1"})
+    assert response.status_code == 303
+    stored = Referral.get_by_id(referral.id)
+    assert (stored.status, stored.outcome, stored.closure_reason) == (
+        "closed", "community_order_mhtr", "Sentenced")
+    # Closing twice is refused by the model's rules, with its message.
+    page = client.post_form(f"/referrals/{referral.id}/close", {
+        "outcome": "nfa", "closure_reason": "again", "version": "2"}).get_data(as_text=True)
+    assert "This referral is already closed." in page
+    client.post_form(f"/referrals/{referral.id}/reopen", {"version": "2"})
+    stored = Referral.get_by_id(referral.id)
+    assert (stored.status, stored.outcome) == ("open", None)
+    assert [e.detail.split()[0] for e in events("referral.status_changed")] == [
+        "status=closed", "status=open"]
+
+
+def test_a_stale_status_change_is_not_applied(client_as, team_a):
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    client.post_form(f"/referrals/{referral.id}/close", {
+        "outcome": "nfa", "closure_reason": "x", "version": "1"})
+    client.post_form(f"/referrals/{referral.id}/reopen", {"version": "2"})
+    response = client.post_form(f"/referrals/{referral.id}/close", {
+        "outcome": "custody", "closure_reason": "stale", "version": "1"}, follow_redirects=True)
+    assert "Someone else changed this referral" in response.get_data(as_text=True)
+    assert Referral.get_by_id(referral.id).status == "open"
+
+
+def test_another_teams_referral_is_404(client_as, team_b):
+    referral = make_referral(team=team_b)
+    client = client_as("practitioner")
+    assert client.get(f"/referrals/{referral.id}").status_code == 404
+    assert client.post_form(f"/referrals/{referral.id}/close", {
+        "outcome": "nfa", "closure_reason": "x", "version": "1"}).status_code == 404
+    assert Referral.get_by_id(referral.id).status == "open"

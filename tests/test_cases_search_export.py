@@ -1,0 +1,108 @@
+"""Searching case notes (only those the user may read, highlighted) and the subject access
+export (managers only, JSON and Word, logged)."""
+import io
+import json
+
+from docx import Document
+
+from models.audit import AuditEvent
+from models.notes import CaseNote
+from tests.factories import make_person, make_referral
+
+
+def note_on(referral, author, body, note_type="contact", team=None):
+    return CaseNote.create(person=referral.person_id, referral=referral,
+                           team=team or referral.team_id, author=author,
+                           note_type=note_type, body=body)
+
+
+def test_search_finds_my_notes_highlighted_and_hides_others(client_as, team_a, team_b, users,
+                                                            other_team_user):
+    mine = make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a)
+    theirs = make_referral(make_person(given_name="Other", family_name="Person"), team_b)
+    note_on(mine, users["practitioner"], "Housing officer <called> about the hostel place")
+    note_on(mine, users["practitioner"], "Hostel safeguarding concern", note_type="safeguarding")
+    note_on(theirs, other_team_user, "Hostel in another borough")
+    client = client_as("practitioner")
+    page = client.hx_get("/people/notes?q=hostel").get_data(as_text=True)
+    assert "<html" not in page
+    assert "Ayo Bello" in page and "Other Person" not in page
+    assert "<mark>hostel</mark>" in page and "&lt;called&gt;" in page
+    assert "<mark>Hostel</mark> safeguarding concern" in page  # my own team's
+    assert "<mark>Housing</mark> <mark>officer</mark>" in client.get(
+        "/people/notes?q=hous offic").get_data(as_text=True)
+    assert "No notes you may read match" in client.get("/people/notes?q=hostel+zebra").get_data(
+        as_text=True)
+    assert AuditEvent.select().where(AuditEvent.action == "note.searched").count() == 3
+
+
+def test_search_never_shows_another_teams_safeguarding_notes(client_as, app, team_a, team_b,
+                                                             users, other_team_user):
+    from models.people import ReferralShare
+    referral = make_referral(team=team_a)
+    ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
+                         shared_by=users["manager"])
+    note_on(referral, users["practitioner"], "Disclosure about the partner",
+            note_type="safeguarding")
+    note_on(referral, users["practitioner"], "Partner attended court")
+    other = app.test_client().sign_in(other_team_user)
+    page = other.get("/people/notes?q=partner").get_data(as_text=True)
+    assert "attended court" in page and "Disclosure" not in page
+
+
+def test_hostile_search_input_is_harmless(client_as, team_a, users):
+    note_on(make_referral(team=team_a), users["practitioner"], "ordinary note")
+    client = client_as("practitioner")
+    for q in ['"', "' OR 1=1 --", "NEAR(a b)", "*", "../../etc/passwd", "<script>", "x" * 500]:
+        response = client.get("/people/notes", query_string={"q": q})
+        assert response.status_code == 200, q
+        assert "<script>" not in response.get_data(as_text=True).split('id="note-results"')[1]
+
+
+def test_manager_exports_everything_held_on_a_person(client_as, team_a, team_b, users,
+                                                     other_team_user):
+    person = make_person(given_name="Nia", family_name="Campbell", nhs_number="9434765919")
+    referral = make_referral(person, team_a)
+    note = note_on(referral, users["practitioner"], "First contact\nin custody")
+    from models.notes import CaseNoteAmendment
+    CaseNoteAmendment.create(note=note, previous_body="First contakt", new_body=note.body,
+                             reason="typo", amended_by=users["practitioner"])
+    note_on(make_referral(person, team_b), other_team_user, "Probation note")
+    client = client_as("manager")
+    response = client.get(f"/people/{person.id}/export.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.get_data())
+    assert data["person"]["nhs_number"] == "943 476 5919"
+    texts = [n["text"] for n in data["case_notes"]]
+    assert texts == ["First contact\nin custody", "Probation note"]
+    assert data["case_notes"][0]["amendments"][0]["previous_text"] == "First contakt"
+    assert len(data["referrals"]) == 2
+    docx = client.get(f"/people/{person.id}/export.docx")
+    assert docx.status_code == 200
+    document = Document(io.BytesIO(docx.get_data()))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "Nia" in text and "First contact\nin custody" in text and "Probation note" in text
+    exports = AuditEvent.select().where(AuditEvent.action == "person.exported")
+    assert [e.detail for e in exports] == ["subject access export as json",
+                                          "subject access export as docx"]
+
+
+def test_only_managers_export_and_only_people_they_can_see(client_as, team_b):
+    person = make_referral(team=team_b).person
+    assert client_as("practitioner").get(f"/people/{person.id}/export.json").status_code == 403
+    assert client_as("manager").get(f"/people/{person.id}/export.json").status_code == 404
+    assert client_as("manager").get(f"/people/{person.id}/export.pdf").status_code == 404
+    assert AuditEvent.select().where(AuditEvent.action == "person.exported").count() == 0
+
+
+def test_managers_see_who_has_accessed_a_record(client_as, team_a, users):
+    person = make_referral(team=team_a).person
+    client_as("practitioner").get(f"/people/{person.id}")
+    manager_page = client_as("manager").get(f"/people/{person.id}").get_data(as_text=True)
+    assert "Who has accessed this record" in manager_page
+    log = manager_page.split('id="access-log"')[1].split("</ul>")[0]
+    assert users["practitioner"].name in log
+    practitioner_page = client_as("practitioner").get(f"/people/{person.id}").get_data(as_text=True)
+    assert "Who has accessed this record" not in practitioner_page

@@ -11,7 +11,9 @@ decorator and this table disagree, or when a response differs from what the tabl
 - a role not listed: 403;
 - a listed role: served;
 - `team_scoped`: the route names a record of one team (its URL arguments, built by
-  tests/samples.py); a user of another team gets 404, as if it did not exist.
+  tests/samples.py); a user of another team gets 404, as if it did not exist;
+- `own_records_only`: these roles may use it only on records they made (the samples are
+  made by someone else, so they get 403).
 
 Adding a route: add its endpoint here, next to its part's other routes.
 """
@@ -27,13 +29,16 @@ class Rule:
     roles: frozenset = frozenset()  # empty with public=True: anyone
     public: bool = False
     team_scoped: bool = False
+    # Roles that may use the route only on records they made themselves (403 otherwise).
+    own_records_only: frozenset = frozenset()
 
 
-def allow(*roles: str, team_scoped: bool = False) -> Rule:
+def allow(*roles: str, team_scoped: bool = False, own_records_only=()) -> Rule:
     """Signed-in users with one of `roles`."""
     if not roles:
         raise ValueError("allow() needs at least one role")
-    return Rule(roles=frozenset(roles), team_scoped=team_scoped)
+    return Rule(roles=frozenset(roles), team_scoped=team_scoped,
+                own_records_only=frozenset(own_records_only))
 
 
 PUBLIC = Rule(public=True)
@@ -55,6 +60,77 @@ POLICY: dict[str, Rule] = {
     "admin.new_team": allow(*ADMINS),
     "admin.edit_team": allow(*ADMINS),
     "admin.audit_log": allow(*ADMINS),
+    # Case work: people, referrals, notes, needs, follow-ups (the teams holding a referral).
+    "cases.index": allow(*CASEWORKERS),
+    "cases.new": allow(*CASEWORKERS),
+    "cases.request_access": allow(*CASEWORKERS),
+    "cases.search_notes": allow(*CASEWORKERS),
+    "cases.detail": allow(*CASEWORKERS, team_scoped=True),
+    "cases.edit": allow(*CASEWORKERS, team_scoped=True),
+    "cases.timeline": allow(*CASEWORKERS, team_scoped=True),
+    "cases.export": allow(*MANAGERS, team_scoped=True),
+    "cases.add_note": allow(*CASEWORKERS, team_scoped=True),
+    "cases.new_referral": allow(*CASEWORKERS, team_scoped=True),
+    "cases.referral": allow(*CASEWORKERS, team_scoped=True),
+    "cases.close_referral": allow(*CASEWORKERS, team_scoped=True),
+    "cases.reopen_referral": allow(*CASEWORKERS, team_scoped=True),
+    "cases.triage": allow(*CASEWORKERS, team_scoped=True),
+    "cases.share": allow(*CASEWORKERS, team_scoped=True),
+    "cases.add_hearing": allow(*CASEWORKERS, team_scoped=True),
+    "cases.add_follow_up": allow(*CASEWORKERS, team_scoped=True),
+    "cases.complete_follow_up": allow(*CASEWORKERS, team_scoped=True),
+    "cases.record_needs": allow(*CASEWORKERS, team_scoped=True),
+    "cases.needs_assessment": allow(*CASEWORKERS, team_scoped=True),
+    "cases.note": allow(*CASEWORKERS, team_scoped=True),
+    "cases.note_history": allow(*CASEWORKERS, team_scoped=True),
+    # A note is amended by its author or a manager of its team.
+    "cases.amend_note": allow(*CASEWORKERS, team_scoped=True,
+                              own_records_only=("practitioner", "coordinator")),
+    # Court letters: templates are shared by every team; letters belong to a referral's team.
+    "letters.index": allow(*CASEWORKERS),
+    "letters.new": allow(*CASEWORKERS, team_scoped=True),
+    "letters.document": allow(*CASEWORKERS, team_scoped=True),
+    "letters.download": allow(*CASEWORKERS, team_scoped=True),
+    "letters.download_pdf": allow(*CASEWORKERS, team_scoped=True),
+    "letters.catalogue_page": allow(*MANAGERS),
+    "letters.templates": allow(*MANAGERS),
+    "letters.new_template": allow(*MANAGERS),
+    "letters.template": allow(*MANAGERS),
+    "letters.set_active": allow(*MANAGERS),
+    "letters.download_version": allow(*MANAGERS),
+    "letters.preview_version": allow(*MANAGERS),
+    "letters.court_list_page": allow(*MANAGERS),
+    "letters.batch": allow(*MANAGERS, team_scoped=True),
+    "letters.download_batch": allow(*MANAGERS, team_scoped=True),
+    # Guide library: guides and sheets for everyone; training sessions belong to a team;
+    # share links are opened by people without an account.
+    "library.index": SIGNED_IN,
+    "library.guide": SIGNED_IN,
+    "library.sheet": SIGNED_IN,
+    "library.download": SIGNED_IN,
+    "library.thumbnail": SIGNED_IN,
+    "library.new_guide": allow("trainer", "manager"),
+    "library.edit_guide": allow("trainer", "manager"),
+    "library.new_version": allow("trainer", "manager"),
+    "library.publish_version": allow("trainer", "manager"),
+    "library.share_version": allow("trainer", "manager"),
+    "library.new_sheet": allow("trainer", "manager"),
+    "library.edit_sheet": allow("trainer", "manager"),
+    "library.sessions": allow("trainer", "manager"),
+    "library.new_session": allow("trainer", "manager"),
+    "library.session": allow("trainer", "manager", team_scoped=True),
+    "library.edit_session": allow("trainer", "manager", team_scoped=True),
+    "library.add_attendee": allow("trainer", "manager", team_scoped=True),
+    "library.mark_attended": allow("trainer", "manager", team_scoped=True),
+    "library.remove_attendee": allow("trainer", "manager", team_scoped=True),
+    "library.export_register": allow("trainer", "manager", team_scoped=True),
+    "library.import_register": allow("trainer", "manager", team_scoped=True),
+    "library.share_session": allow("trainer", "manager", team_scoped=True),
+    "library.share_links": allow("trainer", "manager"),
+    "library.revoke_link": allow("trainer", "manager", team_scoped=True),
+    "library.shared": PUBLIC,
+    "library.shared_download": PUBLIC,
+    "library.shared_feedback": PUBLIC,
     # Records retention: managers of the team holding the referral.
     "security.review": allow(*MANAGERS),
     "security.destroy": allow(*MANAGERS, team_scoped=True),

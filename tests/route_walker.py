@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.accounts import User
-from tests.samples import url_values
+from tests.samples import ROUTE_QUERIES, url_values
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "test-artifacts" / "security"
 
@@ -48,6 +48,9 @@ def url_for_team(app, rule, team, query: str = "") -> str:
     values = url_values(rule, team)
     adapter = app.url_map.bind("localhost")
     url = adapter.build(rule.endpoint, values, method=None)
+    needed = ROUTE_QUERIES.get(rule.endpoint)
+    if needed:
+        url += ("&" if "?" in url else "?") + needed
     if query:
         url += ("&" if "?" in url else "?") + query
     return url

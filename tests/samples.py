@@ -30,6 +30,8 @@ import tests
 
 SAMPLES: dict[str, Callable[[Any, dict], Any]] = {}
 ROUTE_SAMPLES: dict[str, Callable[[Any], dict]] = {}
+# endpoint -> the query string a route needs to answer at all (e.g. a paging cursor).
+ROUTE_QUERIES: dict[str, str] = {}
 
 
 class MissingSample(LookupError):
@@ -66,6 +68,8 @@ def url_values(rule, team) -> dict:
         return dict(ROUTE_SAMPLES[rule.endpoint](team))
     values: dict = {}
     for name, converter in rule._converters.items():
+        if name in values:
+            continue  # made by an earlier argument's factory (a link and its file)
         if type(converter).__name__ == "AnyConverter":
             values[name] = sorted(converter.items)[0]
         elif name in SAMPLES:
@@ -120,3 +124,186 @@ def _hearing(team, values):
 
 
 _load_part_samples()
+
+
+# -- Case work: notes, needs, follow-ups, exports ---------------------------------------
+
+def _referral_of(team, values):
+    from models.people import Referral
+    from tests.factories import make_referral
+    if "referral_id" in values:
+        return Referral.get_by_id(values["referral_id"])
+    if "person_id" in values:
+        from models.people import Person
+        return make_referral(Person.get_by_id(values["person_id"]), team)
+    return make_referral(None, team)
+
+
+def _team_user(team, role="practitioner"):
+    from tests.factories import make_user
+    return make_user(role, [team])
+
+
+@sample("note_id")
+def _note(team, values):
+    from models.notes import CaseNote
+    referral = _referral_of(team, values)
+    return CaseNote.create(person=referral.person_id, referral=referral, team=team,
+                           author=_team_user(team), note_type=_first_choice(CaseNote.note_type),
+                           body="Seen at court; calm and oriented.").id
+
+
+@sample("assessment_id")
+def _assessment(team, values):
+    from models.needs import NeedsAssessment
+    referral = _referral_of(team, values)
+    return NeedsAssessment.create(referral=referral, person=referral.person_id, team=team,
+                                  assessed_by=_team_user(team)).id
+
+
+@sample("follow_up_id")
+def _follow_up(team, values):
+    import datetime as dt
+
+    from models.follow_ups import FollowUp
+    referral = _referral_of(team, values)
+    user = _team_user(team)
+    return FollowUp.create(referral=referral, person=referral.person_id, team=team,
+                           due_date=dt.date.today(), what="Ring the GP", assigned_to=user,
+                           created_by=user).id
+
+
+ROUTE_QUERIES["cases.timeline"] = "before=2100-01-01T00:00:00.000000_0_0"
+
+
+@sample("fmt")
+def _export_format(team, values):
+    return "json"
+
+
+def _first_choice(field):
+    first = field.choices[0]
+    return first[0] if isinstance(first, (tuple, list)) else first
+
+
+# -- Letters ----------------------------------------------------------------------------
+
+def _template_version():
+    from blueprints.letters import defaults
+    from models.letters import LetterTemplate
+    if not LetterTemplate.select().exists():
+        defaults.install_defaults()
+    return LetterTemplate.select().order_by(LetterTemplate.id).first().latest_version()
+
+
+@sample("template_id")
+def _template(team, values):
+    return _template_version().template_id
+
+
+@route_sample("letters.download_version", "letters.preview_version")
+def _template_and_version(team):
+    version = _template_version()
+    return {"template_id": version.template_id, "version_id": version.id}
+
+
+@sample("document_id")
+def _document(team, values):
+    from models.files import store
+    from models.letters import GeneratedDocument
+    from tests.fixtures_uploads import docx_bytes
+    referral = _referral_of(team, values)
+    data = docx_bytes(("Letter to the court.",))
+    stored = store(data, "application/vnd.openxmlformats-officedocument.wordprocessingml."
+                   "document", "docx")
+    return GeneratedDocument.create(referral=referral, person=referral.person_id, team=team,
+                                    template_version=_template_version(),
+                                    author=_team_user(team), file=stored, sha256=stored.sha256,
+                                    file_name="letter.docx").id
+
+
+@sample("batch_id")
+def _batch(team, values):
+    import datetime as dt
+
+    from models.letters import LetterBatch
+    from models.files import store
+    stored = store(b"PK\x05\x06" + b"\x00" * 18, "application/zip", "zip")  # an empty zip
+    return LetterBatch.create(team=team, template_version=_template_version(),
+                              hearing_date=dt.date.today(), requested_by=_team_user(team, "manager"),
+                              status="done", file=stored, total=0, done=0).id
+
+
+# -- Library (guides and sheets are shared by every team; sessions belong to a team) -----
+
+@sample("guide_id")
+def _guide(team, values):
+    from tests.library_data import make_guide
+    return make_guide(_team_user(team, "trainer")).id
+
+
+@sample("version_id")
+def _guide_version(team, values):
+    from models.library import GuideVersion
+    from tests.library_data import make_guide
+    guide = make_guide(_team_user(team, "trainer"))
+    return GuideVersion.select().where(GuideVersion.guide == guide).first().id
+
+
+@route_sample("library.thumbnail")
+def _version_with_thumbnail(team):
+    from models.files import store
+    from models.library import GuideVersion
+    version = GuideVersion.get_by_id(_guide_version(team, {}))
+    png = (b"\x89PNG\r\n\x1a\n" + bytes.fromhex("0000000d49484452000000010000000108060000001f15c489")
+           + bytes.fromhex("0000000a49444154789c6300010000050001") + b"\x0d\x0a\x2d\xb4"
+           + bytes.fromhex("0000000049454e44ae426082"))
+    version.thumbnail = store(png, "image/png", "png")
+    version.save()
+    return {"version_id": version.id}
+
+
+@sample("sheet_id")
+def _sheet(team, values):
+    from tests.library_data import make_sheet
+    return make_sheet(_team_user(team, "trainer")).id
+
+
+@sample("session_id")
+def _session(team, values):
+    from tests.library_data import make_session
+    return make_session(_team_user(team, "trainer"), team).id
+
+
+@sample("attendee_id")
+def _attendee(team, values):
+    from models.library import Attendee
+    session = values.get("session_id") or _session(team, values)
+    return Attendee.select().where(Attendee.session == session).first().id
+
+
+@sample("link_id")
+def _link(team, values):
+    from models.library import TrainingSession
+    from tests.library_data import make_link
+    session = TrainingSession.get_by_id(_session(team, values))
+    return make_link(_team_user(team, "trainer"), session=session, purpose="feedback")[0].id
+
+
+@sample("token")
+def _share_token(team, values):
+    from models.library import GuideVersion
+    from tests.library_data import make_guide, make_link
+    guide = make_guide(_team_user(team, "trainer"))
+    version = GuideVersion.select().where(GuideVersion.guide == guide).first()
+    values["version_id"] = version.id  # the shared file the link reaches
+    return make_link(_team_user(team, "trainer"), version=version)[1]
+
+
+@route_sample("library.shared_feedback")
+def _feedback_link(team):
+    from models.library import TrainingSession
+    from tests.library_data import make_link
+    session = TrainingSession.get_by_id(_session(team, {}))
+    return {"token": make_link(_team_user(team, "trainer"), session=session,
+                               purpose="feedback")[1]}

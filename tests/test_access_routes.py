@@ -61,6 +61,8 @@ def expectation(rule, subject: str, role: str | None) -> str:
         return "forbidden"
     if subject == "other_team" and rule.team_scoped:
         return "not_found"
+    if role in rule.own_records_only:
+        return "forbidden"
     return "served"
 
 
@@ -98,32 +100,48 @@ def people(app, team_a, team_b):
     return made
 
 
-def test_every_route_answers_every_kind_of_caller_as_the_policy_says(app, team_a, people):
+def callers_for(rule, people):
+    """(subject, role, user, also as htmx) for one route. Every role as a member; the other
+    team's users in the roles the route allows (the others are refused like members);
+    one deactivated user in a role the route allows."""
+    allowed = sorted(rule.roles) or ["practitioner"]
+    callers = [("anonymous", None, None, True)]
+    callers += [("member", role, user, role == allowed[0])
+                for role, user in people["member"].items()]
+    callers += [("other_team", role, user, False) for role, user in people["other_team"].items()
+                if rule.public or role in rule.roles]
+    callers.append(("deactivated", allowed[0], people["deactivated"][allowed[0]], True))
+    return callers
+
+
+# The matrix is split by part so that parallel test workers share it out.
+PARTS = sorted({endpoint.split(".")[0] for endpoint in POLICY})
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_route_answers_every_kind_of_caller_as_the_policy_says(app, team_a, people,
+                                                                     part):
     failures, checked, route_count = [], 0, 0
     for route in routes(app):
         rule = POLICY.get(route.endpoint)
-        if rule is None:
-            continue  # reported by test_every_route_is_in_the_declared_policy
+        if rule is None or route.endpoint.split(".")[0] != part:
+            continue  # (routes missing from the policy fail the test above)
         route_count += 1
-        callers = [("anonymous", None, None)]
-        for subject in ("member", "other_team", "deactivated"):
-            callers += [(subject, role, user) for role, user in people[subject].items()]
         url = url_for_team(app, route.rule, team_a)
-        for subject, role, user in callers:
-            # An htmx request must get the same answer (or its htmx form, for sign-in).
-            for htmx in (False, True) if route.method == "GET" else (False,):
+        for subject, role, user, as_htmx in callers_for(rule, people):
+            for htmx in (False, True) if as_htmx and route.method == "GET" else (False,):
                 if route.method != "GET":  # a POST may have changed the last records
                     url = url_for_team(app, route.rule, team_a)
                 client = app.test_client() if user is None else signed_in(app, user)
                 response = send(client, route, url, htmx=htmx)
                 problem = check(response, expectation(rule, subject, role), route, htmx)
+                response.close()  # as a WSGI server does
                 checked += 1
                 if problem:
                     failures.append(f"{route} as {subject} {role or ''}"
                                     f"{' (htmx)' if htmx else ''}: {problem}")
-    record_figure("access-matrix", {"routes": route_count, "requests": checked,
-                                    "callers_per_route": 1 + sum(len(v) for v in people.values())})
-    assert route_count >= 10
+    record_figure(f"access-matrix-{part}", {"routes": route_count, "requests": checked})
+    assert route_count >= 1
     assert failures == [], "\n".join(failures)
 
 

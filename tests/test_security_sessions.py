@@ -166,3 +166,18 @@ def test_throttling_counts_per_account_and_per_address(app):
                                             environ_base={"REMOTE_ADDR": "10.2.2.2"})
     assert elsewhere.status_code == 302
     assert Membership.select().count() == 2
+
+
+def test_an_unfinished_download_lends_nobody_s_identity_to_the_next_request(app):
+    """A download is streamed; if its request stayed open until the stream ended, the
+    next request in the same thread would run as the downloader (with their teams)."""
+    from tests.samples import SAMPLES
+    team, other = make_team("Team A"), make_team("Team B")
+    document = SAMPLES["document_id"](team, {})
+    member = make_user("practitioner", [team])
+    outsider = make_user("practitioner", [other])
+    url = f"/letters/documents/{document}/download"
+    started = app.test_client().sign_in(member).get(url)  # body never read
+    assert started.status_code == 200
+    assert app.test_client().sign_in(outsider).get(url).status_code == 404
+    assert app.test_client().get(url).status_code == 302

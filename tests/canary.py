@@ -29,6 +29,7 @@ from models import ALL_MODELS
 from models.accounts import Team, User
 from models.audit import AuditEvent
 from models.base import utcnow
+from models.files import FileChunk, StoredFile
 
 MARK = "zqcanary"             # what the tests look for in every response
 SEARCH_WORD = "Kestrelwood"   # a word searches can find the canary rows by (not a marker)
@@ -55,6 +56,7 @@ class CanarySeed:
         self.marked = marked
         self.made: dict[type, object] = {}
         self.markers: dict[str, str] = {}  # marker -> "model.field"
+        self.neutral: dict[type, object] = {}  # unmarked rows that shared rows point to
 
     def text(self, where: str, max_length: int | None = None, email: bool = False) -> str:
         """A unique marked text for field `where` (plain text when unmarked)."""
@@ -82,6 +84,8 @@ def _value_for(field, seed: CanarySeed):
         target = field.rel_model
         if target is Team:
             return seed.team
+        if not seed.marked and target in (User, StoredFile):
+            return _neutral(target, seed)  # a shared row is made by someone, not by team B
         if target in seed.made:
             return seed.made[target]
         return None if field.null else ...
@@ -90,8 +94,13 @@ def _value_for(field, seed: CanarySeed):
         return first[0] if isinstance(first, (tuple, list)) else first
     if isinstance(field, (CharField, TextField)) and not isinstance(field, UUIDField):
         email = "email" in field.name
-        value = seed.text(where, getattr(field, "max_length", None), email=email)
-        return value if value else ...
+        max_length = getattr(field, "max_length", None)
+        value = seed.text(where, max_length, email=email)
+        if value:
+            return value
+        if field.default is None and not field.null:
+            return "x" * min(max_length or 1, 4)  # too short for a marker, but required
+        return ...
     if field.default is not None or field.null:
         return ...
     if isinstance(field, BooleanField):
@@ -126,11 +135,34 @@ def _audit_event(seed: CanarySeed):
                              team_id=seed.team.id, detail=seed.text("AuditEvent.detail"))
 
 
+def _neutral(model, seed: CanarySeed):
+    if model not in seed.neutral:
+        if model is User:
+            seed.neutral[model] = User.create(name="Shared author", role="trainer",
+                                              email="shared-author@example.org",
+                                              password_hash="-")
+        else:
+            from models.files import store
+            seed.neutral[model] = store(b"Shared file", "text/plain", "txt")
+    return seed.neutral[model]
+
+
+@canary_builder(StoredFile)
+def _stored_file(seed: CanarySeed):
+    from models.files import store
+    text = seed.text("StoredFile content") or "Shared file"
+    return store(f"Letter about {text}".encode(), "text/plain", "txt")
+
+
+@canary_builder(FileChunk)
+def _file_chunk(seed: CanarySeed):
+    return FileChunk.get(FileChunk.file == seed.made[StoredFile])
+
+
 def seed_canaries(team: Team) -> CanarySeed:
-    """One row of every model for `team` (the team itself gets a marked name first)."""
+    """One row of every model for `team`. (Team names are not marked: every team sees
+    the list of teams, for example to share a referral.)"""
     seed = CanarySeed(team)
-    team.name = seed.text("Team.name", 120)
-    team.save()
     seed.made[Team] = team
     for model in ALL_MODELS:
         if model is Team:
@@ -145,6 +177,25 @@ def seed_canaries(team: Team) -> CanarySeed:
 def find_markers(text: str) -> list[str]:
     return sorted(set(m.group(0).lower() for m in MARKER.finditer(text)))
 
+
+# Every team sees the guide library and the letter templates (not people's records).
+def _library_and_letters():
+    from models.letters import LetterTemplate, TemplateVersion
+    from models.library import Guide, GuideVersion, QuickSheet, ShareLink, TrainingSession
+    SHARED_MODELS.update({LetterTemplate, TemplateVersion, Guide, GuideVersion, QuickSheet})
+
+    @canary_builder(ShareLink)
+    def share_link(seed):
+        # A team's link opens one of its training sessions (links to guides are shared,
+        # as the guides are).
+        import hashlib
+        return ShareLink.create(token_hash=hashlib.sha256(seed.text("token").encode())
+                                .hexdigest(), purpose="feedback", session=seed.made[
+                                    TrainingSession], note=seed.text("ShareLink.note", 200),
+                                expires_at=utcnow(), created_by=seed.made[User])
+
+
+_library_and_letters()
 
 # Parts register builders and shared models next to their samples (tests/samples_<part>.py).
 import tests.samples  # noqa: E402,F401

@@ -101,3 +101,21 @@ def caller_role(rule) -> str | None:
     if rule.public:
         return None
     return next(r for r in PREFERRED_ROLES if r in rule.roles)
+
+
+def response_text(response) -> str:
+    """Everything a response shows, as text: the body (zip and Word files unpacked, other
+    binary bodies read byte for byte) and the headers."""
+    import io
+    import zipfile
+    data = response.get_data()
+    body = data.decode("utf-8", errors="replace")
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                body = "\n".join(archive.read(name).decode("utf-8", errors="replace")
+                                 for name in archive.namelist())
+        except zipfile.BadZipFile:
+            pass
+    headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+    return body + "\n" + headers

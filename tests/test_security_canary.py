@@ -8,7 +8,7 @@ from peewee import IntegrityError
 
 from tests.canary import SEARCH_WORD, find_markers, seed_canaries
 from tests.factories import make_team, make_user
-from tests.route_walker import record_figure, routes, signed_in
+from tests.route_walker import record_figure, response_text, routes, signed_in
 from tests.samples import url_values
 
 # Administrators run the system (users, teams, audit log), so they see every team's
@@ -61,8 +61,7 @@ def test_another_team_s_records_never_appear_anywhere(app):
                     response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
                     requests += 1
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                    text = response.get_data(as_text=True) + "\n" + "\n".join(
-                        f"{k}: {v}" for k, v in response.headers.items())
+                    text = response_text(response)
                     for marker in find_markers(text):
                         leaks.append(f"{route} as {role}{' (htmx)' if htmx else ''} {url}: "
                                      f"{seed.markers.get(marker, marker)} shown "

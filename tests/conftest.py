@@ -143,7 +143,7 @@ def client_as(app, users):
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile(
-    "pathways", max_examples=int(os.environ.get("PATHWAYS_FUZZ_EXAMPLES", "12")),
+    "pathways", max_examples=int(os.environ.get("PATHWAYS_FUZZ_EXAMPLES", "8")),
     deadline=None, database=None, derandomize=False,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large])

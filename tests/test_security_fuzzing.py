@@ -18,8 +18,8 @@ from tests.route_walker import (PREFERRED_ROLES, caller_role, record_figure, rou
 ACCEPTED = (302, 303)
 # Text as browsers can send it: any code point except lone surrogates (not encodable).
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
-CONTROL = st.text(st.characters(max_codepoint=0x9F).filter(
-    lambda c: ord(c) < 32 or ord(c) >= 0x7F), min_size=1, max_size=20)
+CONTROL = st.text(st.sampled_from([chr(c) for c in (*range(32), *range(0x7F, 0xA0))]),
+                  min_size=1, max_size=20)
 HOSTILE = st.sampled_from([
     "", " ", "\x00", "\u202e", "\ufeff", "0", "-1", "99999999999999999999", "1e309", "NaN",
     "2026-02-30", "31/12/2026", "25:61", "../../etc/passwd", "' OR 1=1 --", "%00",
@@ -77,8 +77,10 @@ def test_every_form_survives_hostile_input_and_never_half_writes(app):
             figures["examples"] += 1
             status = response.status_code
             assert status < 500, f"{route} as {role}: {status} for {pairs!r:.500}"
-            if status in ACCEPTED:
-                figures["accepted"] += 1
+            body = response.get_data().decode("utf-8", errors="replace")
+            refused = status >= 400 or "nhsuk-error-summary" in body
+            if status in ACCEPTED or not refused:
+                figures["accepted"] += 1  # (a thank-you page answers 200)
                 return
             figures["refused"] += 1
             written = changes(before, snapshot(skip=("audit_event",)))

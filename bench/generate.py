@@ -57,6 +57,31 @@ def generate_letters(ctx: BenchContext, scale: int) -> None:
 
 GENERATORS.append(generate_letters)
 
+from bench.pathways_data import generate_pathways  # noqa: E402 (after the accounts it uses)
+
+GENERATORS.append(generate_pathways)
+
+
+def generate_directory(ctx: BenchContext, scale: int) -> None:
+    """5,000 fictional services per unit of scale, across categories and boroughs."""
+    import random
+
+    from blueprints.directory.demo import build_services
+    with writing():
+        build_services(ctx.fake, 5000 * scale, key="bench", rng=random.Random(7))
+
+
+GENERATORS.append(generate_directory)
+
+
+def generate_case_work(ctx: BenchContext, scale: int) -> None:
+    """People, referrals, notes, needs, follow-ups (see bench/case_data.py)."""
+    from bench.case_data import generate_case_work as generate
+    generate(ctx, scale)
+
+
+GENERATORS.append(generate_case_work)
+
 
 def generate_retention(ctx: BenchContext, scale: int) -> None:
     """2000 people with a referral each (x scale) over the 20 teams; a third closed more

@@ -169,7 +169,7 @@ def main(argv=None) -> None:
         for name, path, role, *extra in SCENARIOS:
             if args.only and args.only not in name:
                 continue
-            headers = dict(extra[0]) if extra else {}
+            headers = dict(extra[0]) if extra else {}  # e.g. HX-Request for a fragment
             if role:
                 if role not in cookies:
                     cookies[role] = sign_in(app_port, f"{role}@bench.example", BENCH_PASSWORD)

@@ -10,8 +10,12 @@ from .access import user_team_ids
 
 
 def get_person_or_404(person_id) -> Person:
-    person = Person.visible_to(user_team_ids()).where(Person.id == _int_or_404(person_id)).first()
-    if person is None:
+    person = Person.get_or_none(Person.id == _int_or_404(person_id))
+    team_ids = user_team_ids()
+    # One referral the teams may see is enough (an indexed lookup by person, rather than
+    # listing everyone the teams work with).
+    if person is None or (team_ids is not None and not Referral.visible_to(team_ids)
+                          .where(Referral.person == person.id).exists()):
         abort(404)
     return person
 

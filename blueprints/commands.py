@@ -22,6 +22,8 @@ DEMO_PARTS = [
     "blueprints.cases.demo",
     "blueprints.letters.demo",
     "blueprints.library.demo",
+    "blueprints.directory.demo",
+    "blueprints.pathways.demo",
     "blueprints.security.demo",
 ]
 

@@ -42,7 +42,14 @@ def navigation_for(user) -> list[dict]:
         access = access_of(item.endpoint)
         if access is None or (not access.public and user.role not in access.roles):
             continue
-        current = request.endpoint == item.endpoint or (
-            request.blueprint == item.blueprint and item.endpoint.endswith(".index"))
-        items.append({"label": item.label, "href": url_for(item.endpoint), "current": current})
-    return items
+        href = url_for(item.endpoint)
+        # The entry for this very page (or a page under its path) is current; failing
+        # that, the index of the page's blueprint. One blueprint may serve two entries
+        # (Pathways and Housing), so the path decides between them.
+        strong = request.endpoint == item.endpoint or (
+            href != "/" and request.path.startswith(href))
+        weak = request.blueprint == item.blueprint and item.endpoint.endswith(".index")
+        items.append({"label": item.label, "href": href, "strong": strong, "weak": weak})
+    any_strong = any(i["strong"] for i in items)
+    return [{"label": i["label"], "href": i["href"],
+             "current": i["strong"] if any_strong else i["weak"]} for i in items]

@@ -2,15 +2,20 @@
 from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
+from .directory import DIRECTORY_MODELS
 from .files import FileChunk, StoredFile
 from .follow_ups import FollowUp
+from .housing import HousingEvent, Placement, Property, Unit, WaitingEntry
 from .letters import GeneratedDocument, LetterBatch, LetterTemplate, TemplateVersion
 from .library import (Attendee, Feedback, Guide, GuideVersion, Handout, QuickSheet, ShareLink,
                       TrainingSession)
 from .needs import NeedRating, NeedsAssessment
 from .notes import CaseNote, CaseNoteAmendment
+from .pathways import (Enrolment, EnrolmentDriver, Goal, PathwaySession, Programme, RoadmapLink,
+                       SessionProgress)
 from .people import Hearing, Person, Referral, ReferralShare
 from .retention import Destruction
+from .service_referrals import SERVICE_REFERRAL_MODELS
 from .timeline import TimelineEvent
 
 ALL_MODELS = [
@@ -20,6 +25,9 @@ ALL_MODELS = [
     CaseNote, CaseNoteAmendment, NeedsAssessment, NeedRating, FollowUp,
     LetterTemplate, TemplateVersion, LetterBatch, GeneratedDocument,
     Guide, GuideVersion, QuickSheet, TrainingSession, Handout, Attendee, Feedback, ShareLink,
+    *DIRECTORY_MODELS, *SERVICE_REFERRAL_MODELS,
+    Programme, Enrolment, EnrolmentDriver, PathwaySession, SessionProgress, Goal, RoadmapLink,
+    Property, Unit, WaitingEntry, Placement, HousingEvent,
     Destruction,
 ]
 

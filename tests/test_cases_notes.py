@@ -33,6 +33,7 @@ def test_adding_a_note_with_htmx_updates_the_timeline_in_place(client_as, team_a
     assert "<html" not in html  # a fragment, not a page
     assert "Note added" in html
     assert "Seen at 09:10.<br>\nCalm, &lt;b&gt;engaged&lt;/b&gt;" in html
+    assert "Amend<span" in html  # the author may amend it
     note = CaseNote.get()
     assert (note.body, note.author_id, note.team_id, note.note_type) == (
         body, users["practitioner"].id, team_a.id, "assessment")
@@ -132,9 +133,10 @@ def test_author_amends_a_note_and_the_original_is_kept(client_as, team_a, users)
     form = client.hx_get(f"/notes/{note.id}/amend").get_data(as_text=True)
     assert "<html" not in form and "Seen on Tuesday" in form
     response = client.post_form(f"/notes/{note.id}/amend", {
-        "body": "Seen on Wednesday", "reason": "Wrong day", "version": "1"}, htmx=True)
+        "amend-body": "Seen on Wednesday", "amend-reason": "Wrong day", "amend-version": "1"}, htmx=True)
     html = response.get_data(as_text=True)
     assert "Seen on Wednesday" in html and "Amended" in html
+    assert "Amend<span" in html and "Show earlier versions" in html
     stored = CaseNote.get_by_id(note.id)
     assert (stored.body, stored.amendment_count, stored.version) == ("Seen on Wednesday", 1, 2)
     [amendment] = CaseNoteAmendment.select()
@@ -145,7 +147,7 @@ def test_author_amends_a_note_and_the_original_is_kept(client_as, team_a, users)
     assert len(events("note.amended")) == 1 and len(events("note.history_viewed")) == 1
     # A second amendment from a stale form is refused; the first stays.
     stale = client.post_form(f"/notes/{note.id}/amend", {
-        "body": "Seen on Thursday", "reason": "x", "version": "1"}).get_data(as_text=True)
+        "amend-body": "Seen on Thursday", "amend-reason": "x", "amend-version": "1"}).get_data(as_text=True)
     assert "Someone else amended this note" in stale
     assert CaseNote.get_by_id(note.id).body == "Seen on Wednesday"
 
@@ -153,11 +155,11 @@ def test_author_amends_a_note_and_the_original_is_kept(client_as, team_a, users)
 def test_amendment_needs_a_reason_and_a_change(client_as, team_a, users):
     note = note_on(make_referral(team=team_a), users["practitioner"], body="Same")
     client = client_as("practitioner")
-    page = client.post_form(f"/notes/{note.id}/amend", {"body": "Other", "reason": "",
-                                                        "version": "1"}).get_data(as_text=True)
+    page = client.post_form(f"/notes/{note.id}/amend", {"amend-body": "Other", "amend-reason": "",
+                                                        "amend-version": "1"}).get_data(as_text=True)
     assert "Enter the reason for the amendment" in page
-    page = client.post_form(f"/notes/{note.id}/amend", {"body": "Same", "reason": "typo",
-                                                        "version": "1"}).get_data(as_text=True)
+    page = client.post_form(f"/notes/{note.id}/amend", {"amend-body": "Same", "amend-reason": "typo",
+                                                        "amend-version": "1"}).get_data(as_text=True)
     assert "same as the current one" in page
     assert CaseNoteAmendment.select().count() == 0
 
@@ -167,10 +169,11 @@ def test_only_the_author_or_a_manager_of_the_team_may_amend(client_as, app, team
     colleague = app.test_client().sign_in(make_user("practitioner", [team_a]))
     assert colleague.get(f"/notes/{note.id}/amend").status_code == 403
     assert colleague.post_form(f"/notes/{note.id}/amend", {
-        "body": "x", "reason": "y", "version": "1"}).status_code == 403
+        "amend-body": "x", "amend-reason": "y", "amend-version": "1"}).status_code == 403
     manager = client_as("manager")
     response = manager.post_form(f"/notes/{note.id}/amend", {
-        "body": "Corrected by manager", "reason": "Wrong person named", "version": "1"})
+        "amend-body": "Corrected by manager", "amend-reason": "Wrong person named",
+        "amend-version": "1"})
     assert response.status_code == 302
     assert CaseNote.get_by_id(note.id).body == "Corrected by manager"
 

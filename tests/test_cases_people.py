@@ -148,7 +148,7 @@ def test_find_shows_only_people_my_teams_work_with(client_as, team_a, team_b):
     make_referral(theirs, team_b)
     client = client_as("practitioner")
     for q in ("san", "Maria", "maria santos", "SANTOS m"):
-        page = client.hx_get(f"/people?q={q}", headers={"HX-Target": "person-results"}).get_data(
+        page = client.hx_get(f"/people?q={q}").get_data(
             as_text=True)
         assert "Maria Santos" in page and "Santini" not in page, q
     page = results(client.get("/people?q=santini").get_data(as_text=True))
@@ -233,3 +233,47 @@ def test_consent_needs_its_date(client_as, team_a):
         "housing_status": "settled", "consent_scope": "full", "version": "1"}).get_data(
         as_text=True)
     assert "Enter the date consent was given or refused" in page
+
+
+def test_caseload_lists_my_referrals_and_pages_the_teams(client_as, team_a, team_b, users):
+    import datetime as dt
+    from models.people import ReferralShare
+    mine = make_referral(make_person(given_name="Mine", family_name="Assigned"), team_a,
+                         assigned_to=users["practitioner"])
+    base = dt.datetime(2026, 1, 1)
+    for n in range(35):
+        make_referral(make_person(given_name=f"Team{n:02d}", family_name="Member"), team_a,
+                      received_at=base + dt.timedelta(hours=n))
+    shared = make_referral(make_person(given_name="Shared", family_name="In"), team_b,
+                           received_at=base + dt.timedelta(days=30))
+    ReferralShare.create(referral=shared, team=team_a, from_team=team_b, kind="share",
+                         shared_by=users["manager"])
+    make_referral(make_person(given_name="Hidden", family_name="Away"), team_b)
+    closed = make_referral(make_person(given_name="Closed", family_name="Case"), team_a,
+                           status="closed", outcome="nfa")
+    client = client_as("practitioner")
+    page = client.get("/people").get_data(as_text=True)
+    my_part, team_part = page.split("My caseload")[1].split("Open referrals in my teams", 1)
+    assert "Mine Assigned" in my_part and "Team00" not in my_part
+    assert "Shared In" in team_part and "Hidden" not in page and "Closed Case" not in page
+    assert team_part.index("Shared In") < team_part.index("Team34 Member")
+    assert "Team07 Member" in team_part and "Team06 Member" not in team_part  # 30 a page
+    more = team_part.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    fragment = client.hx_get(more).get_data(as_text=True)
+    assert "<html" not in fragment and "Team06 Member" in fragment
+    assert "Team00 Member" in fragment and "Team07 Member" not in fragment
+    assert client.get("/people?before=nonsense").status_code == 404
+
+
+def test_access_request_goes_to_the_hidden_record_not_my_own_namesake(client_as, team_a, team_b):
+    dob = dt.date(1990, 2, 3)
+    mine = make_person(given_name="Sam", family_name="Lee", date_of_birth=dob)
+    make_referral(mine, team_a)
+    theirs = make_person(given_name="Sam", family_name="Lee", date_of_birth=dob)
+    make_referral(theirs, team_b)
+    client = client_as("practitioner")
+    page = client.get("/people?q=sam lee 03/02/1990").get_data(as_text=True)
+    assert "Known to another team" in results(page) and f"/people/{mine.id}" in results(page)
+    client.post_form("/people/request-access", {"q": "sam lee 03/02/1990"})
+    [event] = actions("person.access_requested")
+    assert event.person_id == theirs.id

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import Expression
+from peewee import SQL, Expression, fn
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
@@ -96,28 +96,41 @@ def _criteria(query: Query):
     return condition
 
 
+def visible_condition(team_ids: set[int] | None):
+    """A WHERE condition on Person: the teams hold (or were given) a referral for them.
+    A correlated EXISTS, so each candidate costs one indexed lookup however many people
+    the teams work with."""
+    if team_ids is None:
+        return SQL("1 = 1")
+    held = Referral.visible_to(team_ids).select(SQL("1")).where(Referral.person == Person.id)
+    return fn.EXISTS(held)
+
+
 def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -> list[Person]:
     """People the teams work with who match the search box entry, by name."""
     query = parse_query(q)
     condition = _criteria(query)
     if condition is None:
         return []
-    return list(Person.visible_to(team_ids).where(condition)
+    return list(Person.select().where(condition & visible_condition(team_ids))
                 .order_by(Person.family_key, Person.given_key, Person.id).limit(limit))
 
 
-def known_elsewhere(q: str, team_ids: set[int] | None) -> bool:
-    """True when the entry is an exact NHS number, or full name + date of birth, of someone
-    the teams cannot see (the hint shows nothing more about them)."""
+def hidden_exact_match(q: str, team_ids: set[int] | None) -> Person | None:
+    """The person whose exact NHS number, or full name + date of birth, the entry is, when
+    the teams cannot see them (for the hint and the access request; never shown)."""
     if team_ids is None:
-        return False
-    query = parse_query(q)
-    exact = exact_condition(query)
+        return None
+    exact = exact_condition(parse_query(q))
     if exact is None:
-        return False
-    hidden = Person.select(Person.id).where(exact & Person.id.not_in(
-        Referral.visible_to(team_ids).select(Referral.person)))
-    return hidden.exists()
+        return None
+    return (Person.select().where(exact & ~visible_condition(team_ids))
+            .order_by(Person.id).first())
+
+
+def known_elsewhere(q: str, team_ids: set[int] | None) -> bool:
+    """True when the entry exactly identifies someone only other teams work with."""
+    return hidden_exact_match(q, team_ids) is not None
 
 
 def exact_condition(query: Query):
@@ -158,17 +171,12 @@ def find_duplicates(values: dict, team_ids: set[int] | None,
                     exclude_id: int | None = None) -> list[Match]:
     """Likely duplicates of a person about to be registered: the same NHS number or PNC id,
     the same names and date of birth, or similar names and the same date of birth."""
-    visible_ids = None
-    if team_ids is not None:
-        visible_ids = {r.person_id for r in Referral.visible_to(team_ids)
-                       .select(Referral.person).distinct()}
     found: dict[int, Match] = {}
 
     def add(person, reason, score):
         if person.id == exact_id or person.id in found:
             return
-        visible = visible_ids is None or person.id in visible_ids
-        found[person.id] = Match(person, reason, visible, score)
+        found[person.id] = Match(person, reason, True, score)
 
     exact_id = exclude_id
     if values.get("nhs_number"):
@@ -187,4 +195,9 @@ def find_duplicates(values: dict, team_ids: set[int] | None,
             score = name_similarity(values["given_name"], values["family_name"], person)
             if score >= SIMILAR_NAMES:
                 add(person, "Similar names and the same date of birth", score)
+    if team_ids is not None and found:
+        visible = {r.person_id for r in Referral.visible_to(team_ids).select(Referral.person)
+                   .where(Referral.person.in_(list(found)))}
+        for match in found.values():
+            match.visible = match.person.id in visible
     return sorted(found.values(), key=lambda m: (-m.score, m.person.id))

@@ -5,7 +5,8 @@ REFERRAL_ACTIONS: buttons on the referral page, in order.
     REFERRAL_ACTIONS.append(ReferralAction("Write a letter", "letters.new", "referral_id",
                                            roles=("practitioner", "manager")))
     The button links to url_for(endpoint, **{arg: referral.id}); it shows only to the roles
-    listed (and only when the endpoint exists).
+    listed (and only when the endpoint exists). A plain tuple (label, endpoint, arg, roles)
+    works too.
 
 PERSON_PANELS / REFERRAL_PANELS: extra sections on the person or referral page.
     def service_referrals_panel(person, team_ids):

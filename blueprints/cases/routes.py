@@ -31,7 +31,8 @@ from ..case_access import get_person_or_404, get_referral_or_404
 from ..htmx import hx_redirect, is_partial, render
 from ..timeline import link_for
 from . import hooks
-from .finding import find_duplicates, find_people, known_elsewhere, parse_query
+from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
+                      parse_query)
 from .forms import (AmendForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm, NeedsForm, NoteForm,
                     PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
                     ShareForm, TriageForm)
@@ -39,7 +40,7 @@ from .timeline_feed import decode_cursor, timeline_page, visible_referral_ids
 
 bp = Blueprint("cases", __name__)
 LONDON = ZoneInfo("Europe/London")
-CASELOAD_PAGE = 50
+CASELOAD_PAGE = 30
 
 LABELS = dict(genders=GENDERS, ethnicities=ETHNICITIES, housing_statuses=HOUSING_STATUSES,
               communication_needs=COMMUNICATION_NEEDS, consent_scopes=CONSENT_SCOPES,
@@ -113,37 +114,60 @@ def index():
             audit("person.searched", object_type="search",
                   detail=f"people matching a {len(q)}-character entry: {len(results)} found"
                          + (", known to another team" if elsewhere else ""))
-    if is_partial() and request.headers.get("HX-Target") == "person-results":
+    # htmx asks for one of two pieces: the search results (as you type) or more of the
+    # teams' referrals ("Show more", which carries a cursor).
+    if is_partial() and "before" not in request.args:
         return render("cases/index.html", "results", title="People", q=q, results=results,
                       elsewhere=elsewhere, access_form=RequestAccessForm(q=q))
-    before = request.args.get("before", "")
-    open_referrals = (Referral.visible_to(team_ids)
-                      .select(Referral, Person, Team)
-                      .join(Person, on=(Referral.person == Person.id))
-                      .switch(Referral).join(Team, on=(Referral.team == Team.id))
-                      .where(Referral.status == "open"))
-    mine = list(open_referrals.where(Referral.assigned_to == current_user.id)
-                .order_by(Referral.received_at.desc()).limit(CASELOAD_PAGE))
-    team_page = open_referrals.order_by(Referral.received_at.desc(), Referral.id.desc())
-    if before:
+    cursor = None
+    if request.args.get("before"):
         try:
-            at, ref_id = before.rsplit("_", 1)
-            at, ref_id = dt.datetime.fromisoformat(at), int(ref_id)
-            team_page = team_page.where((Referral.received_at < at) | (
-                (Referral.received_at == at) & (Referral.id < ref_id)))
+            at, ref_id = request.args["before"].rsplit("_", 1)
+            cursor = (dt.datetime.fromisoformat(at), int(ref_id))
         except ValueError:
             abort(404)
-    team_rows = list(team_page.limit(CASELOAD_PAGE + 1))
+    mine = _open_referrals(team_ids, CASELOAD_PAGE, assigned_to=current_user.id)
+    team_rows = _open_referrals(team_ids, CASELOAD_PAGE + 1, cursor=cursor)
     more = len(team_rows) > CASELOAD_PAGE
     team_rows = team_rows[:CASELOAD_PAGE]
     next_before = (f"{team_rows[-1].received_at.isoformat(timespec='microseconds')}_"
                    f"{team_rows[-1].id}") if more else None
-    if is_partial() and request.headers.get("HX-Target") == "team-caseload-more":
+    if is_partial():
         return render("cases/index.html", "team_rows_block", title="People", team_rows=team_rows,
                       next_before=next_before)
     return render("cases/index.html", title="People", q=q, results=results, elsewhere=elsewhere,
                   access_form=RequestAccessForm(q=q), mine=mine, team_rows=team_rows,
                   next_before=next_before)
+
+
+def _open_referrals(team_ids: set[int], limit: int, cursor=None, assigned_to=None):
+    """Open referrals the teams hold or were given, newest first, with person and team.
+    Held and shared referrals are read separately and merged, so each read walks the
+    (team, status, received) index instead of every referral."""
+    def page(condition):
+        # Only what the list shows: building full rows costs more than the query.
+        query = (Referral.select(Referral.id, Referral.received_at, Referral.source,
+                                 Referral.person, Referral.team, Person.id, Person.given_name,
+                                 Person.family_name, Team.id, Team.name)
+                 .join(Person, on=(Referral.person == Person.id))
+                 .switch(Referral).join(Team, on=(Referral.team == Team.id))
+                 .where(condition & (Referral.status == "open"))
+                 .order_by(Referral.received_at.desc(), Referral.id.desc()).limit(limit))
+        if assigned_to is not None:
+            query = query.where(Referral.assigned_to == assigned_to)
+        if cursor:
+            at, ref_id = cursor
+            query = query.where((Referral.received_at < at)
+                                | ((Referral.received_at == at) & (Referral.id < ref_id)))
+        return list(query)
+
+    ids = sorted(team_ids) or [0]
+    held = page(Referral.team.in_(ids))
+    shared = page(Referral.id.in_(ReferralShare.select(ReferralShare.referral)
+                                  .where(ReferralShare.team.in_(ids)))
+                  & Referral.team.not_in(ids))
+    rows = sorted(held + shared, key=lambda r: (r.received_at, r.id), reverse=True)
+    return rows[:limit]
 
 
 @bp.route("/people/request-access", methods=["POST"])
@@ -155,12 +179,10 @@ def request_access():
     if not form.validate_on_submit():
         abort(400)
     q = (form.q.data or "")[:200]
-    team_ids = _team_ids()
-    if not known_elsewhere(q, team_ids):
+    person = hidden_exact_match(q, _team_ids())
+    if person is None:
         flash("There is no record held by another team that matches exactly.", "info")
         return redirect(url_for("cases.index", q=q))
-    from .finding import exact_condition
-    person = Person.select().where(exact_condition(parse_query(q))).first()
     latest = (Referral.select().where(Referral.person == person.id)
               .order_by(Referral.received_at.desc()).first())
     teams = ", ".join(t.name for t in _my_teams())
@@ -636,7 +658,7 @@ def _get_note_or_404(note_id: int) -> CaseNote:
 
 def _note_with_names(note_id: int) -> CaseNote:
     author = User.alias()
-    return (CaseNote.select(CaseNote, author.name, Team.name)
+    return (CaseNote.select(CaseNote, author.id, author.name, Team.id, Team.name)
             .join(author, on=(CaseNote.author == author.id), attr="author")
             .switch(CaseNote).join(Team, on=(CaseNote.team == Team.id), attr="team")
             .where(CaseNote.id == note_id).get())
@@ -666,7 +688,8 @@ def amend_note(note_id: int):
     note = _get_note_or_404(note_id)
     if not (note.author_id == current_user.id or _is_manager_for(note.team_id)):
         abort(403)
-    form = AmendForm()
+    # Prefixed: the amend form opens inside the person page, beside the add-note form.
+    form = AmendForm(prefix="amend")
     if request.method == "GET":
         form.body.data, form.version.data = note.body, str(note.version)
     if form.validate_on_submit():

@@ -68,13 +68,15 @@ def timeline_page(person, team_ids, cursor: tuple | None = None, size: int = PAG
     if not referral_ids:
         return [], None
     author = User.alias()
-    notes = (CaseNote.select(CaseNote, author.name, Team.name)
+    # The joined author and team must carry their ids: assigning a joined row to the
+    # foreign key sets the key from it.
+    notes = (CaseNote.select(CaseNote, author.id, author.name, Team.id, Team.name)
              .join(author, on=(CaseNote.author == author.id), attr="author")
              .switch(CaseNote).join(Team, on=(CaseNote.team == Team.id), attr="team")
              .where((CaseNote.person == person.id) & CaseNote.referral.in_(referral_ids)
                     & CaseNote.visible_condition(team_ids))
              .order_by(CaseNote.created_at.desc(), CaseNote.id.desc()).limit(size + 1))
-    events = (TimelineEvent.select(TimelineEvent, author.name, Team.name)
+    events = (TimelineEvent.select(TimelineEvent, author.id, author.name, Team.id, Team.name)
               .join(author, JOIN.LEFT_OUTER, on=(TimelineEvent.author == author.id),
                     attr="author")
               .switch(TimelineEvent).join(Team, on=(TimelineEvent.team == Team.id), attr="team")

@@ -1,0 +1,88 @@
+"""A practitioner registers a person (and is warned of a likely duplicate), opens the
+referral, records needs, adds a note inline and amends it, in a real browser, with an
+accessibility check on every page."""
+import datetime as dt
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import PASSWORD, make_person, make_referral
+
+
+def test_register_assess_note_and_amend(page, users, team_a):
+    existing = make_person(given_name="Amarah", family_name="Okafor",
+                           date_of_birth=dt.date(1988, 4, 12))
+    make_referral(existing, team_a)
+    sign_in(page, users["practitioner"].email, PASSWORD)
+
+    page.goto("/people")
+    page.get_by_label("Find a person").fill("okaf")
+    expect(page.locator("#person-results")).to_contain_text("Amarah Okafor")
+    check_accessibility(page, "people")
+    screenshot(page, "cases-people")
+
+    page.get_by_role("link", name="Register a person").first.click()
+    page.get_by_label("Given name").fill("Amara")
+    page.get_by_label("Family name").fill("Okafor")
+    page.get_by_label("Date of birth").fill("1988-04-12")
+    page.get_by_label("NHS number (optional)").fill("943 476 5919")
+    page.get_by_label("Source").select_option("police_custody")
+    page.get_by_label("Reason for referral").fill("Distressed in the cells overnight.")
+    page.get_by_role("button", name="Register person").click()
+    warning = page.locator("#likely-matches")
+    expect(warning).to_contain_text("Amarah Okafor")
+    expect(warning).to_contain_text("similar names and the same date of birth")
+    screenshot(page, "cases-register-duplicates")
+    check_accessibility(page, "register-duplicate-warning")
+    screenshot(page, "cases-register-duplicates")
+
+    page.get_by_label("None of these is the person: register a new person").check()
+    page.get_by_role("button", name="Register person").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Referral to Team A")
+    expect(page.locator("#flash-messages")).to_contain_text("Amara Okafor is registered")
+    check_accessibility(page, "referral")
+    screenshot(page, "cases-referral")
+
+    page.get_by_role("link", name="Record needs").click()
+    page.locator("#mental_health_level-3").check()
+    page.locator("#housing_level-2").check()
+    page.get_by_label("Note on housing (optional)").fill("Sofa surfing at a cousin's flat")
+    for radio in page.locator("input[type=radio][value=none]").all():
+        name = radio.get_attribute("name")
+        if not page.locator(f"input[name={name}]:checked").count():
+            radio.check()
+    check_accessibility(page, "needs-form")
+    page.get_by_role("button", name="Save needs assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Needs assessment")
+    expect(page.locator("table")).to_contain_text("Sofa surfing at a cousin's flat")
+    check_accessibility(page, "needs")
+    screenshot(page, "cases-needs")
+
+    page.get_by_role("link", name="Back to the referral").click()
+    page.get_by_role("link", name="Amara Okafor").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Amara Okafor")
+    marker = page.evaluate("window.__marker = Math.random()")
+    page.get_by_label("Note", exact=True).fill("Seen at 09:10 on Tuesday.\nAgreed to a GP referral.")
+    page.get_by_role("button", name="Add note").click()
+    timeline = page.locator("#timeline-entries")
+    expect(timeline).to_contain_text("Seen at 09:10 on Tuesday.")
+    assert page.evaluate("window.__marker") == marker  # no page reload
+    expect(page.locator("#timeline")).to_contain_text("Note added")
+    expect(page.get_by_label("Note", exact=True)).to_have_value("")
+    check_accessibility(page, "person-with-note")
+    screenshot(page, "cases-person")
+
+    timeline.get_by_role("link", name="Amend").first.click()
+    page.get_by_label("Corrected note").fill("Seen at 09:10 on Wednesday.\nAgreed to a GP referral.")
+    page.get_by_label("Reason for the amendment").fill("Wrong day")
+    check_accessibility(page, "amend-inline")
+    page.get_by_role("button", name="Save amendment").click()
+    expect(timeline).to_contain_text("Seen at 09:10 on Wednesday.")
+    expect(timeline).to_contain_text("Amended")
+    timeline.get_by_role("link", name="Show earlier versions").first.click()
+    expect(timeline).to_contain_text("Seen at 09:10 on Tuesday.")
+    expect(timeline).to_contain_text("Reason: Wrong day")
+    assert page.evaluate("window.__marker") == marker
+    check_accessibility(page, "note-history")
+    screenshot(page, "cases-note-amended")
+    assert page.console_errors == []

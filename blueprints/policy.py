@@ -31,14 +31,17 @@ class Rule:
     team_scoped: bool = False
     # Roles that may use the route only on records they made themselves (403 otherwise).
     own_records_only: frozenset = frozenset()
+    # Only the user who made the record sees it at all (404 for everyone else).
+    maker_only: bool = False
 
 
-def allow(*roles: str, team_scoped: bool = False, own_records_only=()) -> Rule:
+def allow(*roles: str, team_scoped: bool = False, own_records_only=(),
+          maker_only: bool = False) -> Rule:
     """Signed-in users with one of `roles`."""
     if not roles:
         raise ValueError("allow() needs at least one role")
     return Rule(roles=frozenset(roles), team_scoped=team_scoped,
-                own_records_only=frozenset(own_records_only))
+                own_records_only=frozenset(own_records_only), maker_only=maker_only)
 
 
 PUBLIC = Rule(public=True)
@@ -131,6 +134,52 @@ POLICY: dict[str, Rule] = {
     "library.shared": PUBLIC,
     "library.shared_download": PUBLIC,
     "library.shared_feedback": PUBLIC,
+    # Service directory: services are shared by every team; referrals to them are not.
+    "directory.index": allow(*CASEWORKERS, "trainer"),
+    "directory.detail": allow(*CASEWORKERS, "trainer"),
+    "directory.new": allow("coordinator", "manager"),
+    "directory.edit": allow("coordinator", "manager"),
+    "directory.archive": allow("coordinator", "manager"),
+    "directory.verify": allow("coordinator", "manager"),
+    "directory.export_csv": allow("coordinator", "manager"),
+    "directory.export_json": allow("coordinator", "manager"),
+    "directory.import_file": allow("coordinator", "manager"),
+    # An import preview is seen only by whoever uploaded the file.
+    "directory.import_preview": allow("coordinator", "manager", maker_only=True),
+    "directory.refer": allow(*CASEWORKERS, team_scoped=True),
+    "directory.referral_services": allow(*CASEWORKERS, team_scoped=True),
+    "directory.service_referral": allow(*CASEWORKERS, team_scoped=True),
+    # Women's pathways and housing placements.
+    "pathways.index": allow(*CASEWORKERS),
+    "pathways.caseload": allow(*CASEWORKERS),
+    "pathways.enrol_start": allow(*CASEWORKERS),
+    "pathways.enrol": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.enrolment": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.add_driver": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.remove_driver": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.add_goal": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.goal_status": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.add_link": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.add_session": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.session": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.roadmap": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.roadmap_docx": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.discharge": allow(*CASEWORKERS, team_scoped=True),
+    "pathways.programmes": allow("admin", "manager"),
+    "pathways.new_programme": allow("admin", "manager"),
+    "pathways.edit_programme": allow("admin", "manager"),
+    "pathways.board": allow("coordinator", "manager"),
+    "pathways.figures": allow("coordinator", "manager"),
+    "pathways.add_waiting": allow("coordinator", "manager"),
+    "pathways.new_property": allow("coordinator", "manager"),
+    "pathways.waiting_from_referral": allow("coordinator", "manager", team_scoped=True),
+    "pathways.withdraw": allow("coordinator", "manager", team_scoped=True),
+    "pathways.unit": allow("coordinator", "manager", team_scoped=True),
+    "pathways.offer": allow("coordinator", "manager", team_scoped=True),
+    "pathways.end_offer": allow("coordinator", "manager", team_scoped=True),
+    "pathways.move_in": allow("coordinator", "manager", team_scoped=True),
+    "pathways.move_on": allow("coordinator", "manager", team_scoped=True),
+    "pathways.void": allow("coordinator", "manager", team_scoped=True),
     # Records retention: managers of the team holding the referral.
     "security.review": allow(*MANAGERS),
     "security.destroy": allow(*MANAGERS, team_scoped=True),

@@ -66,7 +66,7 @@ def url_values(rule, team) -> dict:
     """Arguments for `rule` naming records of `team` (made now, in the database)."""
     if rule.endpoint in ROUTE_SAMPLES:
         return dict(ROUTE_SAMPLES[rule.endpoint](team))
-    values: dict = {}
+    values: dict = {"_endpoint": rule.endpoint}
     for name, converter in rule._converters.items():
         if name in values:
             continue  # made by an earlier argument's factory (a link and its file)
@@ -78,6 +78,7 @@ def url_values(rule, team) -> dict:
             raise MissingSample(
                 f"{rule.endpoint}: no sample for URL argument {name!r}. Register one in "
                 f"tests/samples.py (or tests/samples_<part>.py) with @sample({name!r}).")
+    values.pop("_endpoint")
     return values
 
 
@@ -269,7 +270,7 @@ def _sheet(team, values):
     return make_sheet(_team_user(team, "trainer")).id
 
 
-@sample("session_id")
+@sample("training_session_id")
 def _session(team, values):
     from tests.library_data import make_session
     return make_session(_team_user(team, "trainer"), team).id
@@ -307,3 +308,92 @@ def _feedback_link(team):
     session = TrainingSession.get_by_id(_session(team, {}))
     return {"token": make_link(_team_user(team, "trainer"), session=session,
                                purpose="feedback")[1]}
+
+
+# Library routes name a training session `session_id`; pathway routes name a pathway
+# session the same way: the prefix of the endpoint decides.
+@sample("session_id")
+def _any_session(team, values):
+    if values.get("_endpoint", "").startswith("pathways."):
+        return _pathway_session(team, values)
+    return _session(team, values)
+
+
+# -- Service directory --------------------------------------------------------------------
+
+@sample("service_id")
+def _service(team, values):
+    from tests.directory_factories import make_service
+    return make_service().uuid  # services are named by their Open Referral uuid
+
+
+@sample("service_referral_id")
+def _service_referral(team, values):
+    import datetime as dt
+
+    from models.service_referrals import ServiceReferral
+    from tests.directory_factories import make_service
+    referral = _referral_of(team, values)
+    return ServiceReferral.create(referral=referral, service=make_service(), team=team,
+                                  reason="Debt advice", method="phone", sent_on=dt.date.today(),
+                                  status_on=dt.date.today(), created_by=_team_user(team)).id
+
+
+@route_sample("directory.import_preview")
+def _import_preview(team):
+    import json
+
+    from models.directory import DirectoryImport
+    made = DirectoryImport.create(uploaded_by=_team_user(team, "coordinator"), file_format="json",
+                                  payload=json.dumps({"rows": []}))
+    return {"token": made.token}
+
+
+# -- Women's pathways and housing ---------------------------------------------------------
+
+@sample("programme_id")
+def _programme(team, values):
+    from tests.pathways_factories import make_programme
+    return make_programme().id
+
+
+@sample("enrolment_id")
+def _enrolment(team, values):
+    from models.pathways import Enrolment
+    from tests.pathways_factories import make_programme, make_woman_referral
+    referral = make_woman_referral(team)
+    return Enrolment.create(programme=make_programme(), person=referral.person_id,
+                            referral=referral, team=team).id
+
+
+def _pathway_session(team, values):
+    import datetime as dt
+
+    from models.pathways import PathwaySession
+    return PathwaySession.create(enrolment=_enrolment(team, values),
+                                 planned_on=dt.date.today()).id
+
+
+@sample("goal_id")
+def _goal(team, values):
+    from models.pathways import Goal
+    return Goal.create(enrolment=_enrolment(team, values), driver=_first_choice(Goal.driver),
+                       text="Find a tenancy").id
+
+
+@sample("driver")
+def _driver(team, values):
+    from models.pathways import Goal
+    return _first_choice(Goal.driver)
+
+
+@sample("unit_id")
+def _unit(team, values):
+    from tests.pathways_factories import make_property
+    return make_property(team)[1][0].id
+
+
+@sample("entry_id")
+def _waiting_entry(team, values):
+    from tests.pathways_factories import make_waiting
+    return make_waiting(team).id

@@ -59,7 +59,7 @@ def expectation(rule, subject: str, role: str | None) -> str:
         return "login"
     if role not in rule.roles:
         return "forbidden"
-    if subject == "other_team" and rule.team_scoped:
+    if subject == "other_team" and rule.team_scoped or rule.maker_only:
         return "not_found"
     if role in rule.own_records_only:
         return "forbidden"

@@ -183,6 +183,12 @@ def _library_and_letters():
     from models.letters import LetterTemplate, TemplateVersion
     from models.library import Guide, GuideVersion, QuickSheet, ShareLink, TrainingSession
     SHARED_MODELS.update({LetterTemplate, TemplateVersion, Guide, GuideVersion, QuickSheet})
+    # The service directory and the pathway programmes are the same for every team (the
+    # referrals made to services are a team's, and are marked).
+    from models.directory import DIRECTORY_MODELS
+    from models.pathways import Programme
+    SHARED_MODELS.update(DIRECTORY_MODELS)
+    SHARED_MODELS.add(Programme)
 
     @canary_builder(ShareLink)
     def share_link(seed):

@@ -24,7 +24,6 @@ DEMO_PARTS = [
     "blueprints.library.demo",
     "blueprints.directory.demo",
     "blueprints.pathways.demo",
-    "blueprints.security.demo",
 ]
 
 

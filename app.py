@@ -28,6 +28,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         RATELIMIT_ENABLED=True,
         SESSION_IDLE_MINUTES=int(env.get("SESSION_IDLE_MINUTES", "30")),
         SESSION_ABSOLUTE_HOURS=int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
+        # Closed referrals older than this come up for a manager's destruction review.
+        RETENTION_YEARS=int(env.get("RETENTION_YEARS", "6")),
         SESSION_COOKIE_NAME="pathways_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -89,6 +91,7 @@ def _register_request_hooks(app: Flask) -> None:
     from blueprints.access import enforce_declared_access
     from blueprints.errors import register_error_handlers
     from blueprints.headers import add_security_headers
+    from blueprints.input_guard import substitute_nul_characters
     from blueprints.sessions import check_session_age
 
     # A request opens its connection with its first query (peewee's autoconnect), so static
@@ -98,6 +101,7 @@ def _register_request_hooks(app: Flask) -> None:
         if not db.is_closed():
             db.close()
 
+    app.before_request(substitute_nul_characters)
     app.before_request(check_session_age)
     app.before_request(enforce_declared_access)
     app.after_request(add_security_headers)

@@ -90,6 +90,35 @@ def generate_referrals(ctx: BenchContext, scale: int) -> None:
 
 
 GENERATORS.append(generate_referrals)
+def generate_retention(ctx: BenchContext, scale: int) -> None:
+    """2000 people with a referral each (x scale) over the 20 teams; a third closed more
+    than six years ago (the retention review list), a third closed recently, a third open."""
+    import datetime as dt
+
+    from models.base import utcnow
+    from models.people import Person, Referral
+    now = utcnow()
+    with writing():
+        for batch in range(2 * scale):
+            people = [{"given_name": ctx.fake.first_name(), "family_name": ctx.fake.last_name()}
+                      for _ in range(1000)]
+            Person.insert_many(people).execute()
+            ids = [p.id for p in Person.select(Person.id).order_by(Person.id.desc()).limit(1000)]
+            rows = []
+            for k, person_id in enumerate(sorted(ids)):
+                team = ctx.teams[k % len(ctx.teams)]
+                kind = k % 3
+                closed = (now - dt.timedelta(days=365 * 7 + k) if kind == 0
+                          else now - dt.timedelta(days=30 + k % 300) if kind == 1 else None)
+                rows.append({"person": person_id, "team": team.id, "source": "magistrates_court",
+                             "screening_route": "reactive", "reason": "Bench referral",
+                             "status": "closed" if closed else "open",
+                             "outcome": "diverted" if closed else None, "closed_at": closed,
+                             "received_at": (closed or now) - dt.timedelta(days=60)})
+            Referral.insert_many(rows).execute()
+
+
+GENERATORS.append(generate_retention)
 
 
 def generate(scale: int) -> BenchContext:

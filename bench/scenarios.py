@@ -33,6 +33,7 @@ SCENARIOS = [
     ("find a person (as you type)", "/people?q=smi", "practitioner", HTMX),
     ("person timeline (200 notes)", "/people/900001", "practitioner"),
     ("note search", "/people/notes?q=hostel+housing", "practitioner"),
+    ("retention review (manager)", "/retention/", "manager"),
 ]
 
 # A scenario may carry a fourth item: extra request headers (e.g. HX-Request for a fragment).

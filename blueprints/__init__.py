@@ -10,6 +10,7 @@ def register_blueprints(app) -> None:
     from .letters import bp as letters
     from .library import bp as library
     from .pathways import bp as pathways
+    from .security import bp as security
 
-    for bp in (auth, admin, dashboard, cases, directory, letters, library, pathways):
+    for bp in (auth, admin, dashboard, cases, directory, letters, library, pathways, security):
         app.register_blueprint(bp)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, stream_with_context
+from flask import Response
 
 from models.base import db
 from models.files import StoredFile, iter_chunks
@@ -66,8 +66,10 @@ def send_stored_file(stored_file: StoredFile, download_name: str, *, inline: boo
             if not db.is_closed():
                 db.close()
 
-    response = Response(stream_with_context(chunks()), mimetype=stored_file.content_type,
-                        direct_passthrough=True)
+    # Not stream_with_context: the chunks need only the database, and a request context
+    # kept alive by an unfinished stream would lend its `g` (the signed-in user and their
+    # teams) to the next request handled in the same thread.
+    response = Response(chunks(), mimetype=stored_file.content_type, direct_passthrough=True)
     response.headers["Content-Length"] = str(stored_file.size)
     response.headers["Content-Disposition"] = content_disposition(download_name, inline)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import IntegerField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -30,8 +30,9 @@ class NoControlCharacters:
         if not isinstance(value, str):
             return
         if any((ord(c) < 32 and c not in "\t\r\n") or 0x7F <= ord(c) <= 0x9F for c in value):
-            raise ValidationError(self.message or
-                                  f"{field.label.text} must not contain control characters")
+            # Stop here: later validators (some query the database) never see such text.
+            raise StopValidation(self.message or
+                                 f"{field.label.text} must not contain control characters")
 
 
 class WholeNumberField(IntegerField):

@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem("Housing", "pathways.board", "pathways_housing"),
     NavItem("Library", "library.index", "library"),
     NavItem("Reports", "dashboard.reports", "dashboard_reports"),
+    NavItem("Retention", "security.review", "security"),
     NavItem("Users and teams", "admin.users", "admin"),
 ]
 

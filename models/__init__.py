@@ -14,6 +14,7 @@ from .notes import CaseNote, CaseNoteAmendment
 from .pathways import (Enrolment, EnrolmentDriver, Goal, PathwaySession, Programme, RoadmapLink,
                        SessionProgress)
 from .people import Hearing, Person, Referral, ReferralShare
+from .retention import Destruction
 from .service_referrals import SERVICE_REFERRAL_MODELS
 from .timeline import TimelineEvent
 
@@ -27,6 +28,7 @@ ALL_MODELS = [
     *DIRECTORY_MODELS, *SERVICE_REFERRAL_MODELS,
     Programme, Enrolment, EnrolmentDriver, PathwaySession, SessionProgress, Goal, RoadmapLink,
     Property, Unit, WaitingEntry, Placement, HousingEvent,
+    Destruction,
 ]
 
 __all__ = ["ALL_MODELS", "BaseModel", "db", "init_db", "utcnow", "writing",

@@ -7,6 +7,7 @@ wall-clock dates and times in Europe/London, as the court list prints them.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from contextlib import contextmanager
 
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
@@ -74,12 +75,24 @@ def is_sqlite() -> bool:
     return isinstance(db.obj, SqliteDatabase)
 
 
+# SQLite lets one writer in at a time and makes the others poll for the lock: polling is
+# not a queue, so under many writers an unlucky one can starve past busy_timeout and fail
+# with "database is locked". Writers of one process therefore queue on this lock first
+# (the operating system wakes them in turn); SQLite's lock then only arbitrates between
+# processes. Re-entrant, so a writing() block may call code that opens its own.
+_SQLITE_WRITER = threading.RLock()
+
+
 @contextmanager
 def writing():
     """A write transaction: all of it is stored, or none of it.
 
     Use around every change and its audit event, so the two commit together.
     """
+    if is_sqlite():
+        with _SQLITE_WRITER, db.atomic() as txn:
+            yield txn
+        return
     with db.atomic() as txn:
         yield txn
 

@@ -136,3 +136,15 @@ def client_as(app, users):
     def make(role: str) -> PathwaysClient:
         return app.test_client().sign_in(users[role])
     return make
+
+
+# Hypothesis: modest example counts in the normal run (every form of every part is
+# fuzzed, so the total adds up); PATHWAYS_FUZZ_EXAMPLES raises them for a deeper run.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "pathways", max_examples=int(os.environ.get("PATHWAYS_FUZZ_EXAMPLES", "8")),
+    deadline=None, database=None, derandomize=False,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large])
+settings.load_profile("pathways")

@@ -10,6 +10,7 @@ from models.base import utcnow, writing
 from ..access import public, signed_in
 from ..audit import audit
 from ..extensions import client_address
+from ..htmx import hx_redirect
 from ..sessions import end_session, is_safe_next, start_session
 from .forms import LoginForm, PasswordForm
 from .passwords import hash_password, verify_password
@@ -100,7 +101,7 @@ def logout():
         user.save(only=[User.alt_id])
         audit("auth.logout", object_type="user", object_id=user.id)
     end_session("You have signed out.")
-    return redirect(url_for("auth.login"))
+    return hx_redirect(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

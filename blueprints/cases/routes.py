@@ -699,7 +699,9 @@ def amend_note(note_id: int):
         else:
             previous = note.body
             with writing():
-                saved = update_if_version(note, int(form.version.data or 0), body=new_body,
+                # A tampered version is as stale as an old one: refused, never a 500.
+                expected = int(form.version.data) if (form.version.data or "").isdecimal() else 0
+                saved = update_if_version(note, expected, body=new_body,
                                           amended_at=utcnow(),
                                           amendment_count=CaseNote.amendment_count + 1)
                 if saved:

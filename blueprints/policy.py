@@ -54,6 +54,11 @@ POLICY: dict[str, Rule] = {
     "auth.password": SIGNED_IN,
     "dashboard.index": SIGNED_IN,
     "dashboard.healthz": PUBLIC,
+    "dashboard.panel": SIGNED_IN,
+    # Monitoring reports: aggregates over the manager's own teams (another team's id is 404).
+    "dashboard.reports": allow(*MANAGERS),
+    "dashboard.report_csv": allow(*MANAGERS),
+    "dashboard.report_docx": allow(*MANAGERS),
     # Administration: users, teams, the audit log (administrators only, every team).
     "admin.users": allow(*ADMINS),
     "admin.new_user": allow(*ADMINS),
@@ -105,6 +110,7 @@ POLICY: dict[str, Rule] = {
     "letters.court_list_page": allow(*MANAGERS),
     "letters.batch": allow(*MANAGERS, team_scoped=True),
     "letters.download_batch": allow(*MANAGERS, team_scoped=True),
+    "letters.service_referral_letter": allow(*CASEWORKERS, team_scoped=True),
     # Guide library: guides and sheets for everyone; training sessions belong to a team;
     # share links are opened by people without an account.
     "library.index": SIGNED_IN,
@@ -129,6 +135,8 @@ POLICY: dict[str, Rule] = {
     "library.export_register": allow("trainer", "manager", team_scoped=True),
     "library.import_register": allow("trainer", "manager", team_scoped=True),
     "library.share_session": allow("trainer", "manager", team_scoped=True),
+    "library.certificate": allow("trainer", "manager", team_scoped=True),
+    "library.all_certificates": allow("trainer", "manager", team_scoped=True),
     "library.share_links": allow("trainer", "manager"),
     "library.revoke_link": allow("trainer", "manager", team_scoped=True),
     "library.shared": PUBLIC,

@@ -280,7 +280,9 @@ def _session(team, values):
 def _attendee(team, values):
     from models.library import Attendee
     session = values.get("session_id") or _session(team, values)
-    return Attendee.select().where(Attendee.session == session).first().id
+    # One who attended, when there is one: only they have a certificate.
+    return (Attendee.select().where(Attendee.session == session)
+            .order_by(Attendee.attended.desc(), Attendee.id).first().id)
 
 
 @sample("link_id")
@@ -397,3 +399,16 @@ def _unit(team, values):
 def _waiting_entry(team, values):
     from tests.pathways_factories import make_waiting
     return make_waiting(team).id
+
+
+# -- Home page lists and monitoring reports ----------------------------------------------
+
+@route_sample("dashboard.panel")
+def _home_panel(team):
+    from blueprints.dashboard.panels import PANELS
+    return {"key": PANELS[0].key}
+
+
+@route_sample("dashboard.report_csv")
+def _report_table(team):
+    return {"key": "referrals-by-source"}

@@ -37,11 +37,13 @@ def index():
 @signed_in
 def panel(key: str):
     """One list of the home page, refreshed by htmx (the whole page without htmx)."""
+    if not is_partial():  # without htmx: the home page, at that list if the user has it
+        return redirect(url_for("dashboard.index") + f"#panel-{key}")
+    if key not in home_panels.BY_KEY:
+        abort(404)
     found = home_panels.one_for_user(current_user, key)
     if found is None:
-        abort(404)
-    if not is_partial():
-        return redirect(url_for("dashboard.index") + f"#panel-{key}")
+        return "", 204  # not a list of this user's home page: nothing to refresh
     return render("dashboard/index.html", f"panel_{key.replace('-', '_')}",
                   panels={key: found})
 

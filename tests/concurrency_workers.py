@@ -24,3 +24,33 @@ def claim_in_process(config: dict, alt_id: str, user_id: int, version: int, team
     barrier.wait(timeout=60)
     response = client.post(f"/admin/users/{user_id}", data=data)
     results.put(response.status_code)
+
+
+def offer_last_unit(url: str, unit_id: int, unit_version: int, entry_id: int,
+                    entry_version: int, user_id: int, barrier, results) -> None:
+    """Bind the test database at `url`, wait for every other process, then offer unit
+    `unit_id` (as seen at `unit_version`) to waiting-list entry `entry_id` through the
+    board's own change. Puts (entry_id, "won" | "conflict" | "refused" | error) on results."""
+    from blueprints.pathways import placements
+    from models.accounts import User
+    from models.base import db, init_db
+    from models.housing import Unit, WaitingEntry
+
+    init_db(url)
+    try:
+        unit, entry = Unit.get_by_id(unit_id), WaitingEntry.get_by_id(entry_id)
+        user = User.get_by_id(user_id)   # connected and loaded before the race starts
+        barrier.wait(timeout=60)
+        try:
+            placements.offer(unit, unit_version, entry, entry_version, user)
+            outcome = "won"
+        except placements.Conflict as conflict:
+            outcome = "conflict" if "was changed by" in conflict.message else conflict.message
+        except placements.TransitionRefused:
+            outcome = "refused"
+    except Exception as exc:  # reported to the test, which fails on it
+        outcome = f"error: {exc!r}"
+    finally:
+        if not db.is_closed():
+            db.close()
+    results.put((entry_id, outcome))

@@ -166,53 +166,48 @@ def offer(unit_id: int):
     return _attempt(unit.id, change)
 
 
+def _change_unit(unit_id: int, form_class, change):
+    """The steps every unit change shares: the unit (404 for another team's), the form
+    (422 with the board and the problem), then `change(unit, form)` under _attempt."""
+    unit = _get_unit(unit_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        return _board(notice=_form_problem(form), notice_unit=unit.id, status=422)
+    return _attempt(unit.id, lambda: change(unit, form))
+
+
 @bp.route("/housing/units/<int:unit_id>/move-in", methods=["POST"])
 @role_required(*BOARD_RUNNERS)
 def move_in(unit_id: int):
     """Record that she moved in."""
-    unit = _get_unit(unit_id)
-    form = MoveInForm()
-    if not form.validate_on_submit():
-        return _board(notice=_form_problem(form), notice_unit=unit.id, status=422)
-
-    def change():
+    def change(unit, form):
         placement = placements.move_in(unit, form.unit_version.data, form.moved_in_on.data,
                                        form.expected_move_on.data, _me())
         return f"{placement.person.full_name} moved into {unit.label}."
-    return _attempt(unit.id, change)
+    return _change_unit(unit_id, MoveInForm, change)
 
 
 @bp.route("/housing/units/<int:unit_id>/end-offer", methods=["POST"])
 @role_required(*BOARD_RUNNERS)
 def end_offer(unit_id: int):
     """The offer was not taken up (or was withdrawn): she goes back on the waiting list."""
-    unit = _get_unit(unit_id)
-    form = UnitChangeForm()
-    if not form.validate_on_submit():
-        return _board(notice=_form_problem(form), notice_unit=unit.id, status=422)
-
-    def change():
+    def change(unit, form):
         placement = placements.end_offer(unit, form.unit_version.data, _me(),
                                          form.reason.data or "declined")
         return (f"The offer of {unit.label} has ended; {placement.person.full_name} is back "
                 "on the waiting list.")
-    return _attempt(unit.id, change)
+    return _change_unit(unit_id, UnitChangeForm, change)
 
 
 @bp.route("/housing/units/<int:unit_id>/move-on", methods=["POST"])
 @role_required(*BOARD_RUNNERS)
 def move_on(unit_id: int):
     """Record that she moved on, and where to."""
-    unit = _get_unit(unit_id)
-    form = MoveOnForm()
-    if not form.validate_on_submit():
-        return _board(notice=_form_problem(form), notice_unit=unit.id, status=422)
-
-    def change():
+    def change(unit, form):
         placement = placements.move_on(unit, form.unit_version.data, form.moved_out_on.data,
                                        form.destination.data, _me())
         return f"{placement.person.full_name} moved on from {unit.label}."
-    return _attempt(unit.id, change)
+    return _change_unit(unit_id, MoveOnForm, change)
 
 
 @bp.route("/housing/units/<int:unit_id>/void", methods=["POST"])

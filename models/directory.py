@@ -21,7 +21,7 @@ import re
 import unicodedata
 import uuid
 
-from peewee import (SQL, BooleanField, Case, CharField, DateField, DateTimeField, FloatField,
+from peewee import (JOIN, SQL, BooleanField, Case, CharField, DateField, DateTimeField, FloatField,
                     ForeignKeyField, IntegerField, NodeList, TextField, UUIDField, fn)
 
 from .accounts import User
@@ -136,6 +136,18 @@ class Organization(JsonExtra, BaseModel):
         return cls.select().order_by(fn.LOWER(cls.name))
 
 
+def pathways_taxonomy_uuids() -> set[uuid.UUID]:
+    """The UUIDs of Pathways' own taxonomies (categories; eligibility and referral methods)."""
+    return {pathways_uuid("taxonomy", slug) for slug, _ in (CATEGORY_TAXONOMY,
+                                                            ELIGIBILITY_TAXONOMY)}
+
+
+def pathways_term_uuids() -> set[uuid.UUID]:
+    """The UUIDs of Pathways' own terms: an import never changes or maps them."""
+    return ({pathways_uuid("category", slug) for slug, _ in CATEGORIES}
+            | {pathways_uuid("eligibility", slug) for slug, _, _ in ELIGIBILITY_TERMS})
+
+
 class Taxonomy(BaseModel):
     uuid = UUIDField(unique=True, default=uuid.uuid4)
     name = CharField(max_length=200)
@@ -145,6 +157,10 @@ class Taxonomy(BaseModel):
 
     class Meta:
         table_name = "taxonomy"
+
+    @property
+    def is_pathways(self) -> bool:
+        return self.uuid in pathways_taxonomy_uuids()
 
 
 class TaxonomyTerm(BaseModel):
@@ -174,6 +190,26 @@ class TaxonomyTerm(BaseModel):
     @property
     def is_category(self) -> bool:
         return any(self.uuid == pathways_uuid("category", slug) for slug, _ in CATEGORIES)
+
+    @property
+    def is_pathways(self) -> bool:
+        return self.uuid in pathways_term_uuids()
+
+    @classmethod
+    def imported(cls):
+        """Terms that came with imported files (every term that is not Pathways' own),
+        with their taxonomy, by taxonomy then name."""
+        return (cls.select(cls, Taxonomy).join(Taxonomy, join_type=JOIN.LEFT_OUTER)
+                .where(cls.uuid.not_in(list(pathways_term_uuids())))
+                .order_by(fn.LOWER(fn.COALESCE(Taxonomy.name, cls.taxonomy_label)),
+                          fn.LOWER(cls.name), cls.id))
+
+    @property
+    def vocabulary(self) -> str:
+        """The name of the taxonomy the term comes from, as well as it is known."""
+        if self.taxonomy_id:
+            return self.taxonomy.name
+        return self.taxonomy_label or "No taxonomy named"
 
 
 # The index covers one column that Pathways fills with plain words (see search_words), so

@@ -218,7 +218,7 @@ def test_confirming_applies_all_valid_rows_in_one_go(client_as):
     import_and_confirm(client, "three.json", json.dumps(services).encode())
     assert Service.select().count() == 3 and Organization.select().count() == 1
     event = AuditEvent.get(AuditEvent.action == "directory.import_applied")
-    assert event.detail == "new=3 changed=0"
+    assert event.detail == "new=3 changed=0 taxonomies=0 terms=0"
 
 
 def test_a_failure_while_applying_changes_nothing(client_as, monkeypatch):
@@ -305,7 +305,8 @@ def test_unknown_taxonomy_term_is_an_invalid_row(client_as):
     response = upload(client_as("coordinator"), "t.json", json.dumps(service).encode())
     page = client_as("coordinator").get(response.headers["Location"]).get_data(as_text=True)
     assert "unknown taxonomy term" in page and "0 new" in page
-    assert "Import 0" not in page and "There is nothing to import" in page
+    assert 'value="apply"' not in page
+    assert "1 row is invalid; fix it and upload the file again — nothing has been changed" in page
 
 
 def test_known_taxonomy_term_by_id_only_is_accepted(client_as):

@@ -13,6 +13,8 @@ import uuid
 from functools import lru_cache
 from pathlib import Path
 
+from peewee import JOIN
+
 from models.directory import (ELIGIBILITY_TAXONOMY, ELIGIBILITY_TERMS, REFERRAL_METHODS,
                               Address, Contact, Location, Organization, Phone, Service,
                               ServiceArea, ServiceAtLocation, ServiceTerm, TaxonomyTerm,
@@ -284,22 +286,62 @@ def upsert_organization(data: dict) -> Organization:
     return org
 
 
-def upsert_term(data: dict) -> TaxonomyTerm:
-    """The term with this id; made from `data` when it is new (known terms are kept as
-    they are: an import does not rename Pathways' categories)."""
-    term = TaxonomyTerm.get_or_none(TaxonomyTerm.uuid == _uuid(data["id"]))
-    if term is not None:
-        return term
+def taxonomy_to_hsds(taxonomy) -> dict:
+    return compact("taxonomy", {"id": str(taxonomy.uuid), "name": taxonomy.name,
+                                "description": taxonomy.description, "uri": taxonomy.uri,
+                                "version": taxonomy.version})
+
+
+def upsert_taxonomy(data: dict):
+    """The taxonomy with this id, made or updated from `data` (Pathways' own are kept)."""
     from models.directory import Taxonomy
-    taxonomy = None
-    if data.get("taxonomy_id"):
-        taxonomy = Taxonomy.get_or_none(Taxonomy.uuid == _uuid(data["taxonomy_id"]))
-    return TaxonomyTerm.create(
-        uuid=_uuid(data["id"]), taxonomy=taxonomy, name=_text(data.get("name"), 200),
-        description=_text(data.get("description"), 10_000), code=_text(data.get("code"), 100),
-        term=_text(data.get("term"), 200), parent_uuid=_text(data.get("parent_id"), 36),
-        taxonomy_label=_text(data.get("taxonomy"), 200),
-        term_uri=_text(data.get("term_uri"), 500))
+    taxonomy = Taxonomy.get_or_none(Taxonomy.uuid == _uuid(data["id"]))
+    if taxonomy is not None and taxonomy.is_pathways:
+        return taxonomy
+    taxonomy = taxonomy or Taxonomy(uuid=_uuid(data["id"]))
+    taxonomy.name = _text(data.get("name"), 200)
+    taxonomy.description = _text(data.get("description"), 10_000)
+    taxonomy.uri = _text(data.get("uri"), 500)
+    taxonomy.version = _text(data.get("version"), 60)
+    taxonomy.save()
+    return taxonomy
+
+
+def taxonomy_of_term(data: dict):
+    """The taxonomy a term's `taxonomy_id` names. One that is neither in the directory
+    nor in the file is recorded under the term's free-text `taxonomy` name, so the term
+    keeps its vocabulary and its `taxonomy_id` is exported back."""
+    from models.directory import Taxonomy
+    if not data.get("taxonomy_id"):
+        return None
+    key = _uuid(data["taxonomy_id"])
+    return Taxonomy.get_or_none(Taxonomy.uuid == key) or Taxonomy.create(
+        uuid=key, name=_text(data.get("taxonomy") or "Imported taxonomy", 200))
+
+
+def upsert_term(data: dict, update: bool = False) -> TaxonomyTerm:
+    """The term with this id; made from `data` when it is new. A known term is changed
+    only when `update` is set (a term listed in its own right, e.g. in
+    taxonomy_terms.csv, not one repeated inside a service) and never when it is one of
+    Pathways' own: an import does not rename Pathways' categories. Its mapping onto a
+    category stays."""
+    term = TaxonomyTerm.get_or_none(TaxonomyTerm.uuid == _uuid(data["id"]))
+    if term is not None and (term.is_pathways or not update):
+        if term.taxonomy_id is None and not term.is_pathways and data.get("taxonomy_id"):
+            term.taxonomy = taxonomy_of_term(data)
+            term.save()
+        return term
+    term = term or TaxonomyTerm(uuid=_uuid(data["id"]))
+    term.taxonomy = taxonomy_of_term(data)
+    term.name = _text(data.get("name"), 200)
+    term.description = _text(data.get("description"), 10_000)
+    term.code = _text(data.get("code"), 100)
+    term.term = _text(data.get("term"), 200)
+    term.parent_uuid = _text(data.get("parent_id"), 36)
+    term.taxonomy_label = _text(data.get("taxonomy"), 200)
+    term.term_uri = _text(data.get("term_uri"), 500)
+    term.save()
+    return term
 
 
 def upsert_location(data: dict) -> Location:
@@ -433,13 +475,11 @@ def _extra_json(data: dict) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False) if data else ""
 
 
-def used_taxonomies(organizations: list[dict]) -> list[dict]:
-    """The taxonomies the exported terms belong to (for taxonomies.csv)."""
+def vocabulary() -> tuple[list[dict], list[dict]]:
+    """Every taxonomy and taxonomy term in the directory (Pathways' own and imported ones),
+    for taxonomies.csv and taxonomy_terms.csv: imported terms keep their vocabulary."""
     from models.directory import Taxonomy
-    ids = {term["taxonomy_id"] for org in organizations for s in org.get("services", [])
-           for a in s.get("attributes", []) if (term := a.get("taxonomy_term") or {})
-           and term.get("taxonomy_id")}
-    found = Taxonomy.select().where(Taxonomy.uuid.in_([_uuid(i) for i in ids] or [uuid.uuid4()]))
-    return [compact("taxonomy", {"id": str(t.uuid), "name": t.name,
-                                 "description": t.description, "uri": t.uri,
-                                 "version": t.version}) for t in found.order_by(Taxonomy.name)]
+    taxonomies = [taxonomy_to_hsds(t) for t in Taxonomy.select().order_by(Taxonomy.id)]
+    terms = [term_to_hsds(t) for t in TaxonomyTerm.select(TaxonomyTerm, Taxonomy)
+             .join(Taxonomy, join_type=JOIN.LEFT_OUTER).order_by(TaxonomyTerm.id)]
+    return taxonomies, terms

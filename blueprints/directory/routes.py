@@ -18,9 +18,9 @@ from ..access import role_required, user_team_ids
 from ..audit import audit
 from ..htmx import hx_redirect, is_partial, render
 from .forms import ConfirmForm, ImportForm, SearchForm, ServiceForm
-from .hsds import export_organizations, used_taxonomies
-from .importing import (IMPORT_MAX_BYTES, ImportRefused, apply, plan, read_upload,
-                        rows_from_json, rows_to_json, summary)
+from .hsds import export_organizations, vocabulary
+from .importing import (IMPORT_MAX_BYTES, ImportRefused, apply, invalid_message,
+                        preview_from_payload, preview_payload, read_upload, replan, summary)
 from .records import form_data_for, save_service_form
 from .tabular import write_package
 
@@ -220,19 +220,20 @@ def import_file():
         status = 413
     elif form.validate_on_submit():
         try:
-            file_format, services, warnings = read_upload(form.upload.data)
+            upload = read_upload(form.upload.data)
         except ImportRefused as error:
             form.upload.errors.append(f"{error} Nothing was imported.")
         else:
-            rows = plan(services)
-            counts = summary(rows)
+            payload, counts, vocabulary_counts = preview_payload(upload)
+            described = ", ".join(f"{n} {k}" for k, n in counts.items())
+            if any(vocabulary_counts.values()):
+                described += "; taxonomies and terms: " + ", ".join(
+                    f"{n} {k}" for k, n in vocabulary_counts.items())
             with writing():
                 pending = DirectoryImport.create(
-                    uploaded_by=current_user.id, file_format=file_format,
+                    uploaded_by=current_user.id, file_format=upload.file_format,
                     filename=(form.upload.data.filename or "")[-200:],
-                    payload=json.dumps({"rows": json.loads(rows_to_json(rows)),
-                                        "warnings": warnings}, ensure_ascii=False),
-                    summary=", ".join(f"{n} {k}" for k, n in counts.items()))
+                    payload=payload, summary=described[:300])
                 audit("directory.import_previewed", object_type="directory_import",
                       object_id=pending.token, detail=pending.summary)
             return redirect(url_for("directory.import_preview", token=pending.token))
@@ -245,10 +246,11 @@ def import_file():
 @bp.route("/import/<uuid:token>", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def import_preview(token):
-    """What an uploaded file would change; confirming applies it in one transaction."""
+    """What an uploaded file would change; confirming applies it in one transaction.
+    A file with any invalid row cannot be applied: it is imported whole or not at all."""
     pending = _pending_import(token)
-    payload = json.loads(pending.payload)
-    rows = rows_from_json(json.dumps(payload["rows"]))
+    rows, vocabulary, warnings = preview_from_payload(pending.payload)
+    invalid = sum(1 for r in rows + vocabulary if r.status == "invalid")
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         if pending.status != "pending":
@@ -261,13 +263,16 @@ def import_preview(token):
                       object_id=pending.token)
             flash("Import cancelled: nothing was changed.", "success")
             return redirect(url_for("directory.import_file"))
+        elif invalid:
+            # The page offers no button for such a file; a hand-made request is refused too.
+            form.form_errors.append(invalid_message(invalid))
         else:
-            # Checked again now: the directory may have changed since the preview.
-            rows = plan([r.data for r in rows if r.data is not None]) + [
-                r for r in rows if r.data is None]
             try:
                 with writing():
-                    done = apply(rows)
+                    # Checked again inside the transaction: the directory may have changed
+                    # since the preview. Anything invalid now rolls the whole import back.
+                    rows, vocabulary = replan(rows, vocabulary)
+                    done = apply(rows, vocabulary)
                     claimed = (DirectoryImport.update(status="applied", applied_at=utcnow())
                                .where((DirectoryImport.id == pending.id)
                                       & (DirectoryImport.status == "pending")).execute())
@@ -275,7 +280,9 @@ def import_preview(token):
                         raise ImportRefused("This file has already been imported.")
                     audit("directory.import_applied", object_type="directory_import",
                           object_id=pending.token,
-                          detail=f"new={done.get('new', 0)} changed={done.get('changed', 0)}")
+                          detail=f"new={done.get('new', 0)} changed={done.get('changed', 0)}"
+                                 f" taxonomies={done.get('taxonomy', 0)}"
+                                 f" terms={done.get('taxonomy_term', 0)}")
             except ImportRefused as error:
                 form.form_errors.append(str(error))
             except Exception:  # noqa: BLE001 - any failure leaves the directory unchanged
@@ -283,12 +290,18 @@ def import_preview(token):
                 form.form_errors.append("The import failed and nothing was changed. "
                                         "Check the file and try again.")
             else:
-                flash(f"Imported: {done.get('new', 0)} new and {done.get('changed', 0)} "
-                      "changed services.", "success")
+                message = (f"Imported: {done.get('new', 0)} new and {done.get('changed', 0)} "
+                           "changed services")
+                if done.get("taxonomy") or done.get("taxonomy_term"):
+                    message += (f", {done.get('taxonomy', 0)} taxonomies and "
+                                f"{done.get('taxonomy_term', 0)} taxonomy terms")
+                flash(message + ".", "success")
                 return redirect(url_for("directory.index"))
+            invalid = sum(1 for r in rows + vocabulary if r.status == "invalid")
     return render("directory/import_preview.html", title="Check the import", form=form,
-                  pending=pending, rows=rows, counts=summary(rows),
-                  warnings=payload.get("warnings", []))
+                  pending=pending, rows=rows, counts=summary(rows), vocabulary=vocabulary,
+                  vocabulary_counts=summary(vocabulary), invalid=invalid,
+                  blocked=invalid_message(invalid) if invalid else "", warnings=warnings)
 
 
 @bp.errorhandler(413)
@@ -323,7 +336,8 @@ def export_csv():
     data = export_organizations()
     with writing():
         audit("directory.exported", object_type="directory", detail=f"csv, {len(data)} organisations")
-    return _download(write_package(data, used_taxonomies(data)), "application/zip", "zip")
+    taxonomies, terms = vocabulary()
+    return _download(write_package(data, taxonomies, terms), "application/zip", "zip")
 
 
 def _download(body: bytes, mimetype: str, extension: str):

@@ -112,8 +112,9 @@ def read_tables(data: bytes) -> tuple[dict[str, list[dict]], list[str]]:
             raise PackageRefused(f"{name} is not UTF-8 text. Save it as CSV UTF-8.") from None
         keep = set(schemas("uk").get(f"{kind}.json", {}).get("required", []))
         found[kind] = _read_csv(name, text, tables()[kind]["numbers"], keep)
-    if "service" not in found:
-        raise PackageRefused("The ZIP has no services.csv: there are no services to import.")
+    if not found.keys() & {"service", "taxonomy", "taxonomy_term"}:
+        raise PackageRefused("The ZIP has no services.csv (nor taxonomies.csv or "
+                             "taxonomy_terms.csv): there is nothing to import.")
     return found, warnings
 
 
@@ -145,8 +146,9 @@ def _without(row: dict, *keys: str) -> dict:
     return {k: v for k, v in row.items() if k not in keys}
 
 
-def read_package(data: bytes) -> tuple[list, list[str]]:
-    """Nested `service_full` objects (with their organisation) read from a package."""
+def read_package(data: bytes) -> tuple[list, list[str], list[dict], list[dict]]:
+    """(nested `service_full` objects with their organisation, warnings, the taxonomies
+    of taxonomies.csv, the terms of taxonomy_terms.csv) read from a package."""
     found, warnings = read_tables(data)
     get = lambda kind: found.get(kind, [])  # noqa: E731
 
@@ -242,7 +244,7 @@ def read_package(data: bytes) -> tuple[list, list[str]]:
             if row.get("service_id") is not None and str(row["service_id"]) not in service_ids:
                 warnings.append(f"{kind} {row.get('id')}: its service {row['service_id']} is "
                                 f"not in services.csv, skipped.")
-    return services, warnings
+    return services, warnings, [dict(r) for r in get("taxonomy")], list(terms.values())
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -261,9 +263,11 @@ def neutralise(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_package(organizations: list[dict], taxonomies: list[dict]) -> bytes:
+def write_package(organizations: list[dict], taxonomies: list[dict],
+                  terms: list[dict] = ()) -> bytes:
     """A ZIP of Open Referral CSV files (and a datapackage.json) for these
-    `organization_full` objects."""
+    `organization_full` objects, with `taxonomies` and `terms` (the vocabulary, including
+    terms no exported service uses) in taxonomies.csv and taxonomy_terms.csv."""
     rows: dict[str, dict[str, dict]] = defaultdict(dict)  # kind -> id -> row
 
     def add(kind, row):
@@ -305,6 +309,8 @@ def write_package(organizations: list[dict], taxonomies: list[dict]) -> bytes:
                                       taxonomy_term_id=term.get("id")))
                 if term.get("id"):
                     add("taxonomy_term", scalars(term))
+    for term in terms:
+        add("taxonomy_term", scalars(term))
     for taxonomy in taxonomies:
         add("taxonomy", scalars(taxonomy))
 

@@ -363,3 +363,192 @@ def test_practitioners_cannot_import_or_export(client_as):
     assert client.get("/directory/import").status_code == 403
     assert client.get("/directory/export.json").status_code == 403
     assert client.get("/directory/export.zip").status_code == 403
+
+
+# -- all or nothing: one bad row and nothing changes ----------------------------------
+
+def directory_counts() -> dict[str, int]:
+    """Rows in every directory table (the import previews themselves aside)."""
+    from models.directory import DIRECTORY_MODELS
+    return {m._meta.table_name: m.select().count() for m in DIRECTORY_MODELS
+            if m is not DirectoryImport}
+
+
+def plain_service(name: str, **fields) -> dict:
+    """A service of the UK example with ids of its own and no child rows."""
+    return dict(copy.deepcopy(SERVICE_FULL), id=str(uuid.uuid4()), name=name,
+                service_at_locations=[], contacts=[], attributes=[], service_areas=[],
+                schedules=[], languages=[], funding=[], cost_options=[], **fields)
+
+
+def test_a_file_with_one_bad_row_among_good_ones_changes_nothing(client_as):
+    client = client_as("coordinator")
+    import_and_confirm(client, "s.json", json.dumps(SERVICE_FULL).encode())
+    before = directory_counts()
+    changed = dict(copy.deepcopy(SERVICE_FULL), name="Community Counselling (renamed)")
+    bad = plain_service("Wrong Types", minimum_age="twelve")
+    body = json.dumps([changed, plain_service("Good One"), plain_service("Good Two"), bad]).encode()
+    response = upload(client, "mixed.json", body)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    # The preview still lists every row, with what is wrong with the bad one.
+    assert "2 new, 1 changed, 0 unchanged, 1 that cannot be imported" in page
+    assert "Good One" in page and "Good Two" in page and "Changes: name" in page
+    assert "minimum_age: &#34;twelve&#34; should be a number" in page
+    message = "1 row is invalid; fix it and upload the file again — nothing has been changed"
+    assert message in page and 'value="apply"' not in page
+    # A hand-made confirmation is refused by the server, not only by the missing button.
+    refused = client.post_form(response.headers["Location"], {"action": "apply"})
+    assert refused.status_code == 200 and message in refused.get_data(as_text=True)
+    assert directory_counts() == before
+    assert Service.get().name == "Community Counselling"
+    assert DirectoryImport.get(DirectoryImport.filename == "mixed.json").status == "pending"
+    assert AuditEvent.select().where(AuditEvent.action == "directory.import_applied").count() == 1
+
+
+def test_the_same_file_fixed_imports_whole(client_as):
+    client = client_as("coordinator")
+    good = [plain_service("Good One"), plain_service("Good Two")]
+    bad = plain_service("Bad Status", status="open")
+    response = upload(client, "first.json", json.dumps(good + [bad]).encode())
+    assert "1 row is invalid" in client.get(response.headers["Location"]).get_data(as_text=True)
+    client.post_form(response.headers["Location"], {"action": "apply"})
+    assert Service.select().count() == 0
+    fixed = dict(bad, status="active")
+    import_and_confirm(client, "fixed.json", json.dumps(good + [fixed]).encode())
+    assert sorted(s.name for s in Service.select()) == ["Bad Status", "Good One", "Good Two"]
+
+
+def test_several_bad_rows_are_counted_in_the_message(client_as):
+    client = client_as("manager")
+    rows = [plain_service("Fine"), plain_service("No status", status="open"),
+            plain_service("Too old", maximum_age=400)]
+    response = upload(client, "two-bad.json", json.dumps(rows).encode())
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 rows are invalid; fix them and upload the file again — nothing has been changed" in page
+
+
+def test_a_row_that_became_invalid_since_the_preview_rolls_the_import_back(client_as):
+    """The file is checked again inside the transaction that applies it."""
+    client = client_as("coordinator")
+    lonely = Organization.create(name="Organisation without services")
+    by_reference = plain_service("Refers to an organisation")
+    del by_reference["organization"]
+    by_reference["organization_id"] = str(lonely.uuid)
+    response = upload(client, "ref.json", json.dumps([plain_service("Fine"), by_reference]).encode())
+    assert "Import 2 services" in client.get(response.headers["Location"]).get_data(as_text=True)
+    lonely.delete_instance()
+    before = directory_counts()
+    page = client.post_form(response.headers["Location"], {"action": "apply"}).get_data(as_text=True)
+    assert "1 row is invalid; fix it and upload the file again — nothing has been changed" in page
+    assert "neither in the file nor in the directory" in page
+    assert directory_counts() == before and Service.select().count() == 0
+
+
+def test_a_bad_taxonomy_in_the_file_blocks_the_services_too(client_as):
+    client = client_as("coordinator")
+    taxonomy = json.loads((EXAMPLES / "taxonomy.json").read_text())
+    taxonomy["taxonomy_terms"][0]["taxonomy_id"] = "not-a-uuid"
+    before = directory_counts()
+    response = upload(client, "t.json", json.dumps([plain_service("Fine"), taxonomy]).encode())
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "taxonomy_id: not-a-uuid is not a UUID" in page
+    assert "1 row is invalid" in page and 'value="apply"' not in page
+    client.post_form(response.headers["Location"], {"action": "apply"})
+    assert directory_counts() == before
+
+
+# -- taxonomies keep their vocabulary ---------------------------------------------------
+
+TAXONOMY_ID = "5c4d79d7-cc55-470e-9f1f-8cad074e4892"
+TERM_ID = "3f7b145d-84af-42d7-8fae-eaca714b02b2"
+EXAMPLE_SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
+
+
+def csv_rows(archive: zipfile.ZipFile, name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode(), newline="")))
+
+
+def test_csv_example_taxonomies_and_terms_are_imported_and_exported_back(client_as):
+    from models.directory import Taxonomy, TaxonomyTerm
+    client = client_as("coordinator")
+    page = import_and_confirm(client, "example.zip", example_zip())
+    assert "Taxonomies and taxonomy terms: 2 new, 0 changed" in page
+    # The example's term names a taxonomy its taxonomies.csv does not describe.
+    assert "not described in the file" in page
+    taxonomy = Taxonomy.get(Taxonomy.uuid == uuid.UUID(TAXONOMY_ID))
+    assert (taxonomy.name, taxonomy.uri, taxonomy.version) == ("name", "http://example.com", "version")
+    term = TaxonomyTerm.get(TaxonomyTerm.uuid == uuid.UUID(TERM_ID))
+    assert term.taxonomy.uuid == uuid.UUID("07ff6aee-a219-438c-b694-d2fcb6c5373b")
+    assert term.taxonomy.name == "taxonomy"  # recorded under the term's own taxonomy name
+    exported = zipfile.ZipFile(io.BytesIO(client.get("/directory/export.zip").get_data()))
+    for name in ("taxonomies.csv", "taxonomy_terms.csv"):
+        ours = {row["id"]: row for row in csv_rows(exported, name)}
+        for original in csv.DictReader(io.StringIO((EXAMPLES / "csv" / name).read_text())):
+            assert {k: ours[original["id"]].get(k, "") for k in original} == original, name
+
+
+def linked_example_zip() -> bytes:
+    """The UK example package with its term in its own taxonomy and on its service."""
+    terms = (EXAMPLES / "csv" / "taxonomy_terms.csv").read_text().replace(
+        "07ff6aee-a219-438c-b694-d2fcb6c5373b", TAXONOMY_ID)
+    attributes = (EXAMPLES / "csv" / "attribute.csv").read_text().replace(
+        "f28dd44b-0c4d-479f-8e90-4c52219a8b3c", EXAMPLE_SERVICE_ID)
+    return example_zip(replace={"taxonomy_terms.csv": terms, "attribute.csv": attributes})
+
+
+def test_csv_package_terms_keep_their_taxonomy_and_round_trip(client_as):
+    from models.directory import Taxonomy, TaxonomyTerm
+    client = client_as("coordinator")
+    package = linked_example_zip()
+    page = import_and_confirm(client, "linked.zip", package)
+    assert "not described in the file" not in page
+    assert Taxonomy.select().where(Taxonomy.uuid == uuid.UUID(TAXONOMY_ID)).count() == 1
+    service = Service.get(Service.uuid == uuid.UUID(EXAMPLE_SERVICE_ID))
+    [term] = [t for t in service.category_terms()]
+    assert term.uuid == uuid.UUID(TERM_ID) and term.taxonomy.uuid == uuid.UUID(TAXONOMY_ID)
+    assert term.vocabulary == "name"
+    exported = client.get("/directory/export.zip").get_data()
+    archive = zipfile.ZipFile(io.BytesIO(exported))
+    for name, ours_name in (("taxonomies.csv", "taxonomies.csv"),
+                            ("taxonomy_terms.csv", "taxonomy_terms.csv"),
+                            ("attribute.csv", "attributes.csv")):  # HSDS 3's file name
+        ours = {row["id"]: row for row in csv_rows(archive, ours_name)}
+        source = zipfile.ZipFile(io.BytesIO(package)).read(name).decode()
+        for original in csv.DictReader(io.StringIO(source)):
+            assert {k: ours[original["id"]].get(k, "") for k in original} == original, name
+    # Imported again, our own export changes nothing.
+    again = client.get(upload(client, "again.zip", exported).headers["Location"]).get_data(as_text=True)
+    assert "0 new, 0 changed, 1 unchanged" in again
+    assert "Taxonomies and taxonomy terms: 0 new, 0 changed" in again
+    assert TaxonomyTerm.get(TaxonomyTerm.uuid == uuid.UUID(TERM_ID)).taxonomy.name == "name"
+
+
+def test_json_taxonomy_objects_give_terms_their_taxonomy(client_as):
+    from models.directory import TaxonomyTerm
+    client = client_as("coordinator")
+    taxonomy = json.loads((EXAMPLES / "taxonomy.json").read_text())
+    service = dict(copy.deepcopy(SERVICE_FULL),
+                   attributes=[{"id": str(uuid.uuid4()), "taxonomy_term": {"id": TERM_ID}}])
+    page = import_and_confirm(client, "both.json", json.dumps([taxonomy, service]).encode())
+    assert "1 new" in page and "Taxonomies and taxonomy terms: 2 new" in page
+    term = TaxonomyTerm.get(TaxonomyTerm.uuid == uuid.UUID(TERM_ID))
+    assert term.taxonomy.name == "name" and term.service_links.count() == 1
+    exported = json.loads(client.get("/directory/export.json").get_data())
+    [attribute] = [a for a in exported[0]["services"][0]["attributes"]
+                   if a["taxonomy_term"]["id"] == TERM_ID]
+    assert attribute["taxonomy_term"]["taxonomy_id"] == TAXONOMY_ID
+    assert problems(exported[0]["services"][0], "service") == []
+
+
+def test_an_import_does_not_rename_pathways_categories(client_as):
+    from models.directory import TaxonomyTerm
+    from tests.directory_factories import category
+    debt = TaxonomyTerm.get_by_id(category("Debt").id)
+    renamed = {"id": str(debt.uuid), "name": "Renamed", "description": "x"}
+    taxonomy = {"id": str(debt.taxonomy.uuid), "name": "Hijacked", "description": "x",
+                "taxonomy_terms": [renamed]}
+    page = import_and_confirm(client_as("coordinator"), "ours.json",
+                              json.dumps([plain_service("Fine"), taxonomy]).encode())
+    assert "One of Pathways&#39; own: kept as it is." in page
+    assert TaxonomyTerm.get_by_id(debt.id).name == "Debt and money advice"
+    assert TaxonomyTerm.get_by_id(debt.id).taxonomy.name == "Pathways categories"

@@ -152,6 +152,8 @@ POLICY: dict[str, Rule] = {
     "directory.export_csv": allow("coordinator", "manager"),
     "directory.export_json": allow("coordinator", "manager"),
     "directory.import_file": allow("coordinator", "manager"),
+    # Mapping imported taxonomy terms onto Pathways' categories (shared by every team).
+    "directory.terms": allow("coordinator", "manager"),
     # An import preview is seen only by whoever uploaded the file.
     "directory.import_preview": allow("coordinator", "manager", maker_only=True),
     "directory.refer": allow(*CASEWORKERS, team_scoped=True),

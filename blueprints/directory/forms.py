@@ -112,6 +112,35 @@ class ImportForm(FlaskForm):
             raise ValidationError("Choose a JSON file or a ZIP of CSV files to import")
 
 
+def term_field_name(term_uuid) -> str:
+    """The form field for one imported term: named by its UUID, never by user text."""
+    return "term_" + term_uuid.hex
+
+
+class CategoryChoiceField(SelectField):
+    """One of Pathways' categories, or none."""
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _ in self.choices}:
+            raise ValidationError("Choose one of Pathways' categories, or “Not mapped”")
+
+
+class TermMappingForm(FlaskForm):
+    """Map imported taxonomy terms onto Pathways' categories: one list per term, added by
+    `for_terms` (the terms on the page, or the terms a submitted form names)."""
+
+    @classmethod
+    def for_terms(cls, terms, categories, **kwargs) -> "TermMappingForm":
+        choices = [("", "Not mapped")] + [(str(c.uuid), c.name) for c in categories]
+        fields = {term_field_name(t.uuid): CategoryChoiceField(
+            t.name or "(a term without a name)", choices=choices, default="")
+            for t in terms}
+        form_class = type("TermMappingFormForPage", (cls,), fields)
+        form = form_class(**kwargs)
+        form.terms = [(t, form[term_field_name(t.uuid)]) for t in terms]
+        return form
+
+
 class ServiceReferralForm(FlaskForm):
     """Refer a person (on one of their referrals) to a directory service."""
     service = StringField("Service", validators=[

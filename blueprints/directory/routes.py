@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid as uuid_module
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
@@ -11,13 +12,14 @@ from flask_login import current_user
 
 from models.base import utcnow, writing
 from models.directory import (LONDON_BOROUGHS, SORTS, Address, Contact, DirectoryImport,
-                              Location, Phone, Service, ServiceAtLocation, TaxonomyTerm,
-                              find_services, twelve_months_before)
+                              Location, Phone, Service, ServiceAtLocation, ServiceTerm,
+                              TaxonomyTerm, find_services, twelve_months_before)
 
 from ..access import role_required, user_team_ids
 from ..audit import audit
 from ..htmx import hx_redirect, is_partial, render
-from .forms import ConfirmForm, ImportForm, SearchForm, ServiceForm
+from .forms import (ConfirmForm, ImportForm, SearchForm, ServiceForm, TermMappingForm,
+                    term_field_name)
 from .hsds import export_organizations, vocabulary
 from .importing import (IMPORT_MAX_BYTES, ImportRefused, apply, invalid_message,
                         preview_from_payload, preview_payload, read_upload, replan, summary)
@@ -302,6 +304,86 @@ def import_preview(token):
                   pending=pending, rows=rows, counts=summary(rows), vocabulary=vocabulary,
                   vocabulary_counts=summary(vocabulary), invalid=invalid,
                   blocked=invalid_message(invalid) if invalid else "", warnings=warnings)
+
+
+# -- imported taxonomy terms onto Pathways' categories ------------------------------------
+
+TERMS_PAGE = 50
+
+
+def _posted_terms() -> list[TaxonomyTerm] | None:
+    """The imported terms a submitted mapping form names, in page order; None when it
+    names anything else (a term that is not imported, or not a term at all)."""
+    keys = [k for k in request.form if k.startswith("term_")]
+    if not keys or len(keys) > TERMS_PAGE:
+        return None
+    wanted = []
+    for key in keys:
+        try:
+            wanted.append(uuid_module.UUID(hex=key[len("term_"):]))
+        except ValueError:
+            return None
+    found = {t.uuid: t for t in TaxonomyTerm.imported().where(TaxonomyTerm.uuid.in_(wanted))}
+    if len(found) != len(set(wanted)):
+        return None
+    return [found[key] for key in dict.fromkeys(wanted)]
+
+
+@bp.route("/terms", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def terms():
+    """Map the terms of imported taxonomies onto Pathways' categories, so that services
+    carrying a mapped term are found under that category."""
+    show = "all" if request.values.get("show") == "all" else "unmapped"
+    page = max(1, min(request.args.get("page", 1, type=int), 1000))
+    categories = TaxonomyTerm.categories()
+    by_uuid = {str(c.uuid): c for c in categories}
+    query = TaxonomyTerm.imported()
+    if show == "unmapped":
+        query = query.where(TaxonomyTerm.maps_to.is_null())
+    total = query.count()
+    listed = list(query.paginate(page, TERMS_PAGE))
+    current = {term_field_name(t.uuid): str(t.maps_to.uuid) if t.maps_to_id else ""
+               for t in listed}
+    form = TermMappingForm.for_terms(listed, categories, formdata=None, data=current)
+    if request.method == "POST":
+        posted = _posted_terms()
+        if posted is None:
+            form = TermMappingForm.for_terms(listed, categories, data=current)
+            form.validate_on_submit()  # the CSRF check still speaks first
+            form.form_errors.append("The form names a term that is not an imported taxonomy "
+                                    "term (it may have been removed). Nothing has been "
+                                    "changed: check the list below and save again.")
+        else:
+            form = TermMappingForm.for_terms(posted, categories)
+            if form.validate_on_submit():
+                changed = []
+                with writing():
+                    for term, field in form.terms:
+                        target = by_uuid.get(field.data or "")
+                        if (target.id if target else None) == term.maps_to_id:
+                            continue
+                        TaxonomyTerm.update(maps_to=target.id if target else None).where(
+                            TaxonomyTerm.id == term.id).execute()
+                        audit("directory.term_mapped", object_type="taxonomy_term",
+                              object_id=term.uuid,
+                              detail=f"category={target.code}" if target else "not mapped")
+                        changed.append(term.id)
+                    # The words a service is found by include its terms' categories.
+                    for service in Service.select().where(Service.id.in_(
+                            ServiceTerm.select(ServiceTerm.service)
+                            .where(ServiceTerm.term.in_(changed or [0])))):
+                        service.refresh_search_text()
+                        service.save(only=[Service.search_text])
+                flash(f"{len(changed)} term{'s' if len(changed) != 1 else ''} saved."
+                      if changed else "Nothing to save: no term was changed.", "success")
+                return redirect(url_for("directory.terms", **({"show": "all"}
+                                                              if show == "all" else {})))
+    pages = {"next": page + 1 if page * TERMS_PAGE < total else None,
+             "previous": page - 1 if page > 1 else None}
+    return render("directory/terms.html", title="Map imported terms to categories",
+                  form=form, show=show, total=total, page=page, pages=pages,
+                  unmapped=TaxonomyTerm.imported().where(TaxonomyTerm.maps_to.is_null()).count())
 
 
 @bp.errorhandler(413)

@@ -16,9 +16,10 @@ def service_form(**overrides):
             "description": "Free debt advice, same-week appointments.",
             "categories": [str(category("Debt").uuid)], "boroughs": ["Lambeth"],
             "referral_methods": ["phone", "email"], "how_to_refer": "Call and ask for the duty adviser.",
-            "phone": "020 7946 0123", "email": "referrals@citizens.example",
-            "url": "https://citizens.example/refer", "address_1": "1 Acre Lane",
-            "city": "London", "postal_code": "sw2 5su", "languages": "English, Portuguese",
+            "phones-0-number": "020 7946 0123", "email": "referrals@citizens.example",
+            "url": "https://citizens.example/refer", "addresses-0-address_1": "1 Acre Lane",
+            "addresses-0-city": "London", "addresses-0-postal_code": "sw2 5su",
+            "languages": "English, Portuguese",
             "opening_hours": "Mon-Fri 9-5", "accessibility": "Step-free", "status": "active",
             "minimum_age": "18", "maximum_age": ""}
     data.update(overrides)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, RadioField, SelectField,
-                     StringField, TextAreaField, URLField)
+from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormField,
+                     HiddenField, RadioField, SelectField, StringField, TextAreaField, URLField)
 from wtforms.validators import (DataRequired, Email, Length, NumberRange, Optional, URL,
                                 ValidationError)
 
@@ -41,6 +41,38 @@ class SearchForm(FlaskForm):
         self.borough.choices = [("", "All boroughs")] + [(b, b) for b in LONDON_BOROUGHS]
 
 
+# How many phone numbers and addresses one service may have (the form grows by one row
+# each time "Add another" is pressed, up to these).
+MAX_PHONES = 10
+MAX_ADDRESSES = 10
+
+
+class PhoneEntry(Form):
+    """One of a service's phone numbers (no token of its own: the service form has it)."""
+    id = HiddenField()  # the phone's UUID; empty for a new number
+    number = StringField("Phone number", validators=_text("Phone number", 40))
+    description = StringField("What the number is for", validators=_text(
+        "What the number is for", 200))
+    remove = BooleanField("Remove this number")
+
+
+class AddressEntry(Form):
+    """One of the addresses where a service is offered."""
+    id = HiddenField()  # the address's UUID; empty for a new address
+    address_1 = StringField("Address line 1", validators=_text("Address line 1", 200))
+    address_2 = StringField("Address line 2 (optional)", validators=_text("Address line 2", 200))
+    city = StringField("Town or city", validators=_text("Town or city", 100))
+    postal_code = StringField("Postcode", validators=_text("Postcode", 20))
+    remove = BooleanField("Remove this address")
+
+    @property
+    def lines(self) -> dict:
+        return {"address_1": (self.address_1.data or "").strip(),
+                "address_2": (self.address_2.data or "").strip(),
+                "city": (self.city.data or "").strip(),
+                "postal_code": (self.postal_code.data or "").strip().upper()}
+
+
 class ServiceForm(FlaskForm):
     name = StringField("Service name", validators=_text("Service name", 200,
                                                          "Enter the service name"))
@@ -62,7 +94,7 @@ class ServiceForm(FlaskForm):
     referral_methods = MultiCheckboxField("How referrals are accepted",
                                           choices=list(REFERRAL_METHODS.items()))
     how_to_refer = TextAreaField("How to refer", validators=_text("How to refer", 2000))
-    phone = StringField("Phone number for referrals", validators=_text("Phone number", 40))
+    phones = FieldList(FormField(PhoneEntry), min_entries=1, max_entries=MAX_PHONES)
     email = EmailField("Email address for referrals", validators=[
         Optional(), Length(max=254, message="Email address must be 254 characters or fewer"),
         Email("Enter an email address in the correct format, like referrals@example.org",
@@ -70,9 +102,7 @@ class ServiceForm(FlaskForm):
     url = URLField("Website or referral form", validators=[
         Optional(), Length(max=500, message="Website must be 500 characters or fewer"),
         URL(require_tld=True, message="Enter a web address starting with https://")])
-    address_1 = StringField("Address", validators=_text("Address", 200))
-    city = StringField("Town or city", validators=_text("Town or city", 100))
-    postal_code = StringField("Postcode", validators=_text("Postcode", 20))
+    addresses = FieldList(FormField(AddressEntry), min_entries=1, max_entries=MAX_ADDRESSES)
     languages = StringField("Languages spoken", validators=_text("Languages", 300))
     opening_hours = TextAreaField("Opening hours", validators=_text("Opening hours", 1000))
     accessibility = TextAreaField("Accessibility", validators=_text("Accessibility", 1000))
@@ -80,10 +110,55 @@ class ServiceForm(FlaskForm):
                         validators=[DataRequired("Select the service's status")])
     version = HiddenField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, service=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.service = service
         self.categories.choices = [(str(t.uuid), t.name) for t in TaxonomyTerm.categories()]
         self.boroughs.choices = [(b, b) for b in LONDON_BOROUGHS]
+
+    def add_row(self, which: str) -> str | None:
+        """One more blank phone or address row ("Add another"); a message at the limit."""
+        rows, limit, noun = ((self.phones, MAX_PHONES, "phone numbers") if which == "phone"
+                             else (self.addresses, MAX_ADDRESSES, "addresses"))
+        if len(rows.entries) >= limit:
+            return f"A service can have up to {limit} {noun}."
+        rows.append_entry()
+        return None
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the rows: each names a phone or address of this service (or
+        none, for a new one), once; an address has a first line or a postcode."""
+        ok = super().validate(extra_validators)
+        from models.directory import Address, Location, Phone, ServiceAtLocation
+        service = self.service
+        own_phones = ({str(u) for (u,) in Phone.select(Phone.uuid)
+                       .where(Phone.service == service).tuples()} if service else set())
+        own_addresses = ({str(u) for (u,) in Address.select(Address.uuid).join(Location)
+                          .join(ServiceAtLocation).where(ServiceAtLocation.service == service)
+                          .tuples()} if service else set())
+        for rows, own, noun in ((self.phones, own_phones, "phone number"),
+                                (self.addresses, own_addresses, "address")):
+            seen = set()
+            for entry in rows:
+                key = (entry.form.id.data or "").strip()
+                if key and (key not in own or key in seen):
+                    first = entry.form.number if noun == "phone number" else entry.form.address_1
+                    first.errors = list(first.errors) + [
+                        f"This {noun} is not one of this service's (it may have been removed): "
+                        "reload the page and try again"]
+                    ok = False
+                seen.add(key)
+        for entry in self.addresses:
+            lines = entry.form.lines
+            if (not entry.form.remove.data and any(lines.values())
+                    and not (lines["address_1"] or lines["postal_code"])):
+                entry.form.address_1.errors = list(entry.form.address_1.errors) + [
+                    "Enter the first line of the address or its postcode"]
+                ok = False
+        for rows in (self.phones, self.addresses):  # what the error summary lists
+            found = [entry.errors for entry in rows.entries]
+            rows.errors = found if any(found) else []
+        return ok
 
     def validate_url(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):

@@ -1,5 +1,5 @@
 """Saving a service from its form: the service row and the HSDS rows around it (its
-organisation, main phone, main address, boroughs and categories)."""
+organisation, phone numbers, addresses, boroughs and categories)."""
 from __future__ import annotations
 
 from peewee import fn
@@ -24,30 +24,98 @@ def organization_named(name: str) -> Organization:
     return found or Organization.create(name=name)
 
 
-def main_phone(service: Service) -> Phone | None:
-    return (Phone.select().where(Phone.service == service).order_by(Phone.id).first()
-            if service.id else None)
-
-
-def main_address(service: Service) -> Address | None:
+def service_phones(service: Service) -> list[Phone]:
+    """The service's own phone numbers (its contacts' numbers are theirs), oldest first."""
     if not service.id:
-        return None
-    return (Address.select().join(Location).join(ServiceAtLocation)
-            .where(ServiceAtLocation.service == service).order_by(Address.id).first())
+        return []
+    return list(Phone.select().where(Phone.service == service).order_by(Phone.id))
+
+
+def service_addresses(service: Service) -> list[Address]:
+    """The addresses of the places the service is offered at, oldest first."""
+    if not service.id:
+        return []
+    return list(Address.select().join(Location).join(ServiceAtLocation)
+                .where(ServiceAtLocation.service == service).order_by(Address.id))
 
 
 def form_data_for(service: Service) -> dict:
-    """What the edit form starts with."""
-    phone, address = main_phone(service), main_address(service)
+    """What the edit form starts with: every phone number and address, and one blank row
+    of each for adding another."""
     data = {name: getattr(service, name) for name in SIMPLE_FIELDS}
     data.update(
         organization_name=service.organization.name,
         categories=[str(t.uuid) for t in service.category_terms() if t.is_category],
         boroughs=service.boroughs(), referral_methods=service.method_keys,
-        phone=phone.number if phone else "",
-        address_1=address.address_1 if address else "", city=address.city if address else "",
-        postal_code=address.postal_code if address else "", version=str(service.version))
+        phones=[{"id": str(p.uuid), "number": p.number, "description": p.description}
+                for p in service_phones(service)] + [{}],
+        addresses=[{"id": str(a.uuid), "address_1": a.address_1, "address_2": a.address_2,
+                    "city": a.city, "postal_code": a.postal_code}
+                   for a in service_addresses(service)] + [{}],
+        version=str(service.version))
     return data
+
+
+def save_phones(service: Service, rows) -> None:
+    """Make the service's phone numbers those of the form's rows: a row with an id
+    changes (or, ticked "remove" or emptied, removes) that number, a new row adds one.
+    The form has checked that every id is one of this service's."""
+    own = {str(p.uuid): p for p in service_phones(service)}
+    for entry in rows:
+        row = entry.form
+        number = (row.number.data or "").strip()
+        description = (row.description.data or "").strip()
+        phone = own.get((row.id.data or "").strip())
+        if phone is not None:
+            if row.remove.data or not number:
+                phone.delete_instance()
+            elif (phone.number, phone.description) != (number, description):
+                phone.number, phone.description = number, description
+                phone.save()
+        elif number and not row.remove.data:
+            Phone.create(service=service, number=number, description=description)
+
+
+def _forget_location_if_unused(location_id: int, service: Service) -> None:
+    """Once a place has no address left, the service is no longer offered there; the
+    place itself goes when no other service is offered there either."""
+    if Address.select().where(Address.location == location_id).exists():
+        return
+    ServiceAtLocation.delete().where((ServiceAtLocation.location == location_id)
+                                     & (ServiceAtLocation.service == service)).execute()
+    if not ServiceAtLocation.select().where(ServiceAtLocation.location == location_id).exists():
+        Location.delete().where(Location.id == location_id).execute()
+
+
+def save_addresses(service: Service, rows) -> None:
+    """Make the service's addresses those of the form's rows (as save_phones does). A new
+    address is a new place the service is offered at."""
+    own = {str(a.uuid): a for a in service_addresses(service)}
+    for entry in rows:
+        row = entry.form
+        lines = row.lines
+        address = own.get((row.id.data or "").strip())
+        if address is not None:
+            if row.remove.data or not any(lines.values()):
+                location_id = address.location_id
+                shared = (ServiceAtLocation.select()
+                          .where((ServiceAtLocation.location == location_id)
+                                 & (ServiceAtLocation.service != service)).exists())
+                if shared:  # another service is still offered there: only leave the place
+                    ServiceAtLocation.delete().where(
+                        (ServiceAtLocation.location == location_id)
+                        & (ServiceAtLocation.service == service)).execute()
+                else:
+                    address.delete_instance()
+                    _forget_location_if_unused(location_id, service)
+            elif any(getattr(address, k) != v for k, v in lines.items()):
+                for key, value in lines.items():
+                    setattr(address, key, value)
+                address.save()
+        elif any(lines.values()) and not row.remove.data:
+            location = Location.create(name=service.name, location_type="physical")
+            ServiceAtLocation.create(service=service, location=location)
+            Address.create(location=location, address_type="physical", country="GB", **lines)
 
 
 def save_service_form(service: Service, form) -> Service:
@@ -65,27 +133,8 @@ def save_service_form(service: Service, form) -> Service:
     service.set_extra(extra)
     service.save()
 
-    number = (form.phone.data or "").strip()
-    phone = main_phone(service)
-    if number and phone:
-        phone.number = number
-        phone.save()
-    elif number:
-        Phone.create(service=service, number=number, description="Referrals")
-    elif phone:
-        phone.delete_instance()
-
-    address = main_address(service)
-    lines = {"address_1": (form.address_1.data or "").strip(), "city": (form.city.data or "").strip(),
-             "postal_code": (form.postal_code.data or "").strip().upper()}
-    if any(lines.values()):
-        if address is None:
-            location = Location.create(name=service.name, location_type="physical")
-            ServiceAtLocation.create(service=service, location=location)
-            address = Address(location=location, address_type="physical", country="GB")
-        for key, value in lines.items():
-            setattr(address, key, value)
-        address.save()
+    save_phones(service, form.phones)
+    save_addresses(service, form.addresses)
 
     chosen = set(form.categories.data or [])
     service.set_categories([t for t in TaxonomyTerm.categories() if str(t.uuid) in chosen])

@@ -110,12 +110,24 @@ def _stats_for(service):
     return referral_figures(service, user_team_ids())
 
 
+def _add_row_requested(form) -> bool:
+    """ "Add another phone number" or "Add another address" was pressed: the form comes
+    back with one more blank row and nothing is saved (this works without JavaScript)."""
+    which = request.form.get("add")
+    if request.method != "POST" or which not in ("phone", "address"):
+        return False
+    message = form.add_row(which)
+    if message:
+        form.form_errors.append(message)
+    return True
+
+
 @bp.route("/services/new", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def new():
     """Add a service to the directory."""
     form = ServiceForm()
-    if form.validate_on_submit():
+    if not _add_row_requested(form) and form.validate_on_submit():
         with writing():
             service = Service(verified_on=dt.date.today(), verified_by=current_user.id)
             save_service_form(service, form)
@@ -128,10 +140,12 @@ def new():
 @bp.route("/services/<uuid:service_id>/edit", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def edit(service_id):
-    """Change a service's details (a stale form is refused, not applied)."""
+    """Change a service's details, phone numbers and addresses (a stale form is refused,
+    not applied)."""
     service = get_service(service_id)
-    form = ServiceForm(data=form_data_for(service)) if request.method == "GET" else ServiceForm()
-    if form.validate_on_submit():
+    form = (ServiceForm(data=form_data_for(service), service=service)
+            if request.method == "GET" else ServiceForm(service=service))
+    if not _add_row_requested(form) and form.validate_on_submit():
         expected = int(form.version.data or 0) if (form.version.data or "").isdigit() else 0
         with writing():
             moved = (Service.update(version=Service.version + 1)
@@ -146,7 +160,7 @@ def edit(service_id):
             flash(f"Changes to {service.name} saved.", "success")
             return redirect(url_for("directory.detail", service_id=service.uuid))
         service = get_service(service_id)
-        form = ServiceForm(formdata=None, data=form_data_for(service))
+        form = ServiceForm(formdata=None, data=form_data_for(service), service=service)
         form.form_errors.append("Someone else changed this service while you were editing. "
                                 "The form now shows their changes: check and save again.")
     return render("directory/form.html", title=f"Edit {service.name}", form=form,

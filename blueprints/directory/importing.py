@@ -353,11 +353,12 @@ def plan_vocabulary(taxonomies: list, terms: list, services: list) -> tuple[list
                 if isinstance(term, dict):
                     described.append(term)
     notes = {}
+    known = {str(u) for (u,) in Taxonomy.select(Taxonomy.uuid).tuples()}
     for term in described:
         key = _uuid_or_none(term.get("taxonomy_id")) if term.get("taxonomy_id") else None
         if key is None or str(term["taxonomy_id"]) in in_file or str(key) in notes:
             continue
-        if Taxonomy.get_or_none(Taxonomy.uuid == key) is None:
+        if str(key) not in known:
             label = str(term.get("taxonomy") or "Imported taxonomy")[:200]
             notes[str(key)] = (f"The taxonomy {key}, which terms of the file belong to, is "
                                f"not described in the file: Pathways records it under the "

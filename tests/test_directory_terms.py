@@ -163,3 +163,19 @@ def test_long_lists_are_shown_fifty_terms_at_a_time(client_as):
     assert first.count('name="term_') == 50 and "More terms" in first
     second = client.get("/directory/terms?page=2").get_data(as_text=True)
     assert second.count('name="term_') == 5 and "Previous terms" in second
+
+
+def test_a_file_of_taxonomies_alone_can_be_imported(client_as):
+    import io
+    import json
+    from pathlib import Path
+    examples = Path(__file__).parent / "data" / "hsds" / "examples"
+    client = client_as("manager")
+    upload = client.post_form("/directory/import", {
+        "upload": (io.BytesIO((examples / "taxonomy.json").read_bytes()), "t.json")},
+        content_type="multipart/form-data")
+    page = client.get(upload.headers["Location"]).get_data(as_text=True)
+    assert "Import 2 taxonomies and terms" in page
+    client.post_form(upload.headers["Location"], {"action": "apply"})
+    assert Taxonomy.select().where(Taxonomy.uuid == uuid.UUID(
+        json.loads((examples / "taxonomy.json").read_text())["id"])).count() == 1

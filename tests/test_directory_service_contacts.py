@@ -128,6 +128,7 @@ def test_add_another_address_keeps_what_was_typed_and_saves_nothing(client_as):
     assert response.status_code == 200
     assert 'value="Typed but not saved"' in page and 'value="5 Amhurst Road"' in page
     assert 'name="addresses-1-address_1"' in page
+    assert "A blank address row was added below. Nothing is saved until you press" in page
     assert Service.get_by_id(service.id).name == "Hackney Advice" and addresses(service) == []
 
 

@@ -137,6 +137,8 @@ def _add_row_requested(form) -> bool:
     message = form.add_row(which)
     if message:
         form.form_errors.append(message)
+    else:
+        form.row_added = which
     return True
 
 

@@ -99,14 +99,31 @@ def _summary(units, waiting) -> dict:
             "occupied": counts["occupied"], "void": counts["void"], "waiting": len(waiting)}
 
 
-def _board(notice=None, notice_unit=None, status=200, waiting_form=None):
-    """The board page, or only its board block for htmx."""
+NOTICE = "board-notice"
+
+
+def unit_heading(unit_id) -> str:
+    """The id of a unit's row heading on the board (where focus goes after a change)."""
+    return f"unit-{unit_id}-heading"
+
+
+def _board(notice=None, notice_unit=None, status=200, waiting_form=None, focus=None):
+    """The board page, or only its board block for htmx.
+
+    After a change, keyboard focus goes to `focus` (the changed unit's row heading, the
+    waiting list) or, for a refusal, to the notice: the element carries `autofocus`, which
+    htmx honours in swapped content and the browser on a whole page without JavaScript.
+    For htmx the notice is also put in the page's live region (out of band)."""
     context = board_context(notice, notice_unit)
-    if is_partial():
+    partial = is_partial()
+    if partial:
         status = 200  # htmx swaps only successful answers
+    if focus is None and notice:
+        focus = NOTICE
     audit("housing.board_viewed", detail=f"{len(context['units'])} units")
     return render("pathways/board.html", "board", status=status, title="Housing board",
-                  waiting_form=waiting_form or WaitingEntryForm(formdata=None), **context)
+                  waiting_form=waiting_form or WaitingEntryForm(formdata=None), focus=focus,
+                  announce=notice if partial else None, **context)
 
 
 @bp.route("/housing/")
@@ -122,23 +139,26 @@ def board():
     return _board()
 
 
-def _done(message: str):
-    """After a change: the board block for htmx, a redirect for a plain form post."""
+def _done(message: str, unit_id=None, focus=None):
+    """After a change: the board block for htmx (focus on what changed), a redirect for a
+    plain form post."""
     if is_partial():
-        return _board(notice=message)
+        return _board(notice=message, notice_unit=unit_id,
+                      focus=focus or (unit_heading(unit_id) if unit_id else None))
     flash(message, "success")
     return redirect(url_for("pathways.board"))
 
 
-def _attempt(unit_id, change):
-    """Run a board change; a stale or invalid one shows the board as it is now, with why."""
+def _attempt(unit_id, change, focus=None):
+    """Run a board change; a stale or invalid one shows the board as it is now, with why
+    (focus on the message)."""
     try:
         message = change()
     except placements.Conflict as conflict:
         return _board(notice=conflict.message, notice_unit=unit_id, status=409)
     except placements.TransitionRefused as refused:
         return _board(notice=str(refused), notice_unit=unit_id, status=422)
-    return _done(message)
+    return _done(message, unit_id, focus)
 
 
 def _form_problem(form) -> str:
@@ -239,7 +259,7 @@ def withdraw(entry_id: int):
     def change():
         placements.withdraw(entry, form.entry_version.data, _me())
         return f"{entry.person.full_name} is no longer on the waiting list."
-    return _attempt(None, change)
+    return _attempt(None, change, focus="waiting-heading")
 
 
 @bp.route("/housing/waiting", methods=["POST"])
@@ -250,12 +270,13 @@ def add_waiting():
     if form.validate_on_submit():
         referral = get_referral_or_404(form.referral.data)
         try:
-            placements.add_to_waiting_list(referral, form.priority.data,
-                                           form.needs_summary.data.strip(), _me())
+            entry = placements.add_to_waiting_list(referral, form.priority.data,
+                                                   form.needs_summary.data.strip(), _me())
         except placements.TransitionRefused as refused:
             form.form_errors.append(str(refused))
         else:
-            return _done(f"{referral.person.full_name} is on the waiting list.")
+            return _done(f"{referral.person.full_name} is on the waiting list.",
+                         focus=f"waiting-{entry.id}")
     return _board(status=422, waiting_form=form)
 
 

@@ -17,7 +17,7 @@ from models.people import Person
 from ..access import ADMINS, CASEWORKERS, MANAGERS, role_required, user_team_ids
 from ..audit import audit
 from ..case_access import _int_or_404, get_referral_or_404
-from ..htmx import hx_redirect, render
+from ..htmx import hx_redirect, is_partial, render
 from ..timeline import register_link
 from . import enrolments as rules
 from .forms import (CaseloadFilterForm, DischargeForm, DriverForm, GoalForm, GoalStatusForm,
@@ -195,7 +195,8 @@ def caseload(programme_id: int):
     audit("pathways.caseload_viewed", object_type="programme", object_id=programme.id,
           detail=f"{len(rows)} rows")
     return render("pathways/caseload.html", "results", title=f"{programme.name}: caseload",
-                  programme=programme, form=form, rows=rows, drivers=drivers, today=today)
+                  programme=programme, form=form, rows=rows, drivers=drivers, today=today,
+                  partial=is_partial())
 
 
 # -- enrolling -----------------------------------------------------------------------------

@@ -65,6 +65,15 @@ def focused_id(page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
+def tab_to(page, element_id: str, most: int = 12) -> None:
+    """Press Tab until the element with `element_id` has focus (fails after `most`)."""
+    for _ in range(most):
+        if focused_id(page) == element_id:
+            return
+        page.keyboard.press("Tab")
+    assert focused_id(page) == element_id
+
+
 def test_board_changes_by_keyboard_keep_focus_and_are_announced(new_page, team_a):
     _, units = make_property(team_a, units=("Flat 1", "Flat 2"))
     flat1, flat2 = units
@@ -91,15 +100,10 @@ def test_board_changes_by_keyboard_keep_focus_and_are_announced(new_page, team_a
     assert focused_id(a) == f"unit-{flat1.id}-heading"
 
     # From there, Tab on to "Moved in", open it and record the move in, all by keyboard.
-    for _ in range(6):
-        if focused_id(a) == f"in-{flat1.id}-toggle":
-            break
-        a.keyboard.press("Tab")
-    assert focused_id(a) == f"in-{flat1.id}-toggle"
+    tab_to(a, f"in-{flat1.id}-toggle")
     a.keyboard.press("Enter")
-    for _ in range(3):
-        a.keyboard.press("Tab")
-    assert focused_id(a) == f"in-{flat1.id}-button"
+    tab_to(a, f"in-{flat1.id}-button")  # past the two dates (Tab also steps through
+    #                                      a date's day, month and year)
     a.keyboard.press("Enter")
     expect(status).to_contain_text("moved into Flat 1")
     assert focused_id(a) == f"unit-{flat1.id}-heading"

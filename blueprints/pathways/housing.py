@@ -53,26 +53,40 @@ def referral_url(referral_id) -> str | None:
 
 
 def board_context(notice: str | None = None, notice_unit: int | None = None) -> dict:
-    """Everything the board shows, in a handful of queries."""
+    """Everything the board shows, in four queries however many units and women there
+    are: the properties; every unit with who last changed it and its open placement (her
+    name and referral); the waiting list; the newest history id."""
     team_ids = user_team_ids()
     props = Property.select().order_by(Property.name)
     if team_ids is not None:
         props = props.where(Property.team.in_(sorted(team_ids)))
     props = list(props)
-    units = list(Unit.select().where(Unit.building.in_([p.id for p in props]))
-                 .order_by(Unit.building, Unit.label)) if props else []
-    open_by_unit = {}
-    if units:
-        for placement in (Placement.select(Placement, Person, WaitingEntry.id,
-                                           WaitingEntry.referral)
-                          .join(Person, on=(Placement.person == Person.id))
-                          .join_from(Placement, WaitingEntry, JOIN.LEFT_OUTER,
-                                     on=(Placement.waiting_entry == WaitingEntry.id))
-                          .where(Placement.unit.in_([u.id for u in units])
-                                 & Placement.ended_at.is_null())):
-            open_by_unit[placement.unit_id] = placement
-    changers = {u.id: u.name for u in User.select(User.id, User.name).where(
-        User.id.in_({u.updated_by_id for u in units if u.updated_by_id} or {0}))}
+    units = []
+    if props:
+        changer = User.alias()
+        # A unit has at most one open placement (a unique index), so no row repeats.
+        units = list(
+            Unit.select(Unit, changer.id, changer.name, Placement, Person,
+                        WaitingEntry.id, WaitingEntry.referral)
+            .join(changer, JOIN.LEFT_OUTER, on=(Unit.updated_by == changer.id),
+                  attr="changer")
+            .switch(Unit)
+            .join(Placement, JOIN.LEFT_OUTER,
+                  on=((Placement.unit == Unit.id) & Placement.ended_at.is_null()),
+                  attr="open_placement")
+            .join(Person, JOIN.LEFT_OUTER, on=(Placement.person == Person.id))
+            .join_from(Placement, WaitingEntry, JOIN.LEFT_OUTER,
+                       on=(Placement.waiting_entry == WaitingEntry.id))
+            .where(Unit.building.in_([p.id for p in props]))
+            .order_by(Unit.building, Unit.label))
+    units_by_property: dict[int, list] = {}
+    open_by_unit, changers = {}, {}
+    for unit in units:
+        units_by_property.setdefault(unit.building_id, []).append(unit)
+        if getattr(unit, "open_placement", None) is not None:
+            open_by_unit[unit.id] = unit.open_placement
+        if getattr(unit, "changer", None) is not None:
+            changers[unit.updated_by_id] = unit.changer.name
     waiting = (WaitingEntry.select(WaitingEntry, Person)
                .join(Person, on=(WaitingEntry.person == Person.id))
                .where(WaitingEntry.status == "waiting")
@@ -80,9 +94,13 @@ def board_context(notice: str | None = None, notice_unit: int | None = None) -> 
     if team_ids is not None:
         waiting = waiting.where(WaitingEntry.team.in_(sorted(team_ids)))
     waiting = list(waiting)
+    waiting_by_team: dict[int, list] = {}
+    for entry in waiting:
+        waiting_by_team.setdefault(entry.team_id, []).append(entry)
     today = _today()
-    return {"properties": props, "units": units, "open_by_unit": open_by_unit,
-            "waiting": waiting, "changers": changers, "today": today,
+    return {"properties": props, "units": units, "units_by_property": units_by_property,
+            "open_by_unit": open_by_unit, "waiting": waiting,
+            "waiting_by_team": waiting_by_team, "changers": changers, "today": today,
             "stamp": HousingEvent.latest_id(team_ids), "notice": notice,
             "notice_unit": notice_unit, "destinations": DESTINATIONS,
             "priorities": PRIORITIES, "referral_url": referral_url,

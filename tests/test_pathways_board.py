@@ -370,7 +370,8 @@ def test_after_each_inline_change_focus_goes_to_the_unit_or_the_message(client_a
     # A stale change: focus on the message, which is also announced.
     body = offer(client, unit, board["second"], unit_version=stale).get_data(as_text=True)
     assert autofocused(body) == ["board-notice"]
-    assert 'hx-swap-oob="innerHTML:#app-status">Unit Mare Street House, Flat 1 was changed by' in body
+    assert ('hx-swap-oob="innerHTML:#app-status">Unit Mare Street House, Flat 1 was '
+            'changed by') in body
     # A refused one (no destination) likewise.
     offer(client, unit, board["second"])
     post(client, unit, "move-in", {"moved_in_on": "2026-01-10"})

@@ -95,7 +95,8 @@ def test_board_changes_by_keyboard_keep_focus_and_are_announced(new_page, team_a
     a.keyboard.press("Tab")
     assert focused_id(a) == f"offer-{flat1.id}-button"
     a.keyboard.press("Enter")
-    expect(a.locator("#board-notice")).to_contain_text(f"Flat 1 offered to {first.person.full_name}")
+    expect(a.locator("#board-notice")).to_contain_text(
+        f"Flat 1 offered to {first.person.full_name}")
     expect(status).to_have_text(f"Flat 1 offered to {first.person.full_name}.")
     assert focused_id(a) == f"unit-{flat1.id}-heading"
 

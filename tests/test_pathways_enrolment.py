@@ -491,3 +491,22 @@ def test_person_page_lists_her_pathways_and_export_includes_them(client_as, refe
     assert pathways[0]["programme"] == "Specified Activity Requirement (SAR)"
     assert pathways[0]["sessions"][0]["notes"] == "Spoke about her tenancy."
     assert pathways[0]["drivers"] == ["Housing"]
+
+
+def test_a_roadmap_template_that_cannot_be_filled_keeps_nothing(client_as, referral, sar,
+                                                                monkeypatch):
+    from blueprints.letters import engine, generate
+
+    def broken(version, context):
+        raise engine.RenderProblem("The template could not be filled in: unexpected '}'.")
+    monkeypatch.setattr(generate, "render_version", broken)
+    client = client_as("practitioner")
+    enrolment = discharged_with_links(client, referral, sar, [("support", "Hackney", "")],
+                                      "She finished.")
+    response = client.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
+    assert response.status_code in (302, 303)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The roadmap could not be made" in page and "Ask a manager" in page
+    assert GeneratedDocument.select().count() == 0
+    assert not TimelineEvent.select().where(TimelineEvent.kind == "letter").exists()
+    assert not AuditEvent.select().where(AuditEvent.action == "pathways.roadmap_kept").exists()

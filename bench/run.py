@@ -32,10 +32,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(target: str, port: int, env: dict, workers: int = 2) -> subprocess.Popen:
+def start_gunicorn(target: str, port: int, env: dict, workers: int = 2,
+                   threads: int = 1) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    proc = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
-                             "warning", target], cwd=ROOT, env=env)
+    proc = subprocess.Popen([gunicorn, "-w", str(workers), "--threads", str(threads),
+                             "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
+                            cwd=ROOT, env=env)
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -67,7 +69,7 @@ def sign_in(port: int, email: str, password: str) -> str:
 
 def load_wrk(url: str, seconds: int, connections: int, headers: dict) -> dict:
     script = str(Path(__file__).parent / "wrk_report.lua")
-    args = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", script]
+    args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "-s", script]
     for k, v in headers.items():
         args += ["-H", f"{k}: {v}"]
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
@@ -116,6 +118,31 @@ def load_python(url: str, seconds: int, connections: int, headers: dict) -> dict
             "errors": errors[0], "tool": "python"}
 
 
+def alone_ms(port: int, path: str, headers: dict, times: int) -> float:
+    """Median time of `times` requests made one after another on a quiet server (after one
+    to warm up): what one user waits when nobody else is asking."""
+    waits = []
+    for n in range(times + 1):
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        start = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        conn.getresponse().read()
+        if n:
+            waits.append((time.perf_counter() - start) * 1000)
+        conn.close()
+    return statistics.median(waits) if waits else float("nan")
+
+
+def settle(port: int, limit_s: float = 60) -> None:
+    """Wait until requests still queued from a load are answered (a quick page answers
+    quickly again), so they do not count against the next measurement."""
+    stop = time.monotonic() + limit_s
+    while time.monotonic() < stop:
+        if alone_ms(port, "/healthz", {}, 1) < 20:
+            return
+        time.sleep(0.2)
+
+
 def page_size(port: int, path: str, headers: dict) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", path, headers=headers)
@@ -137,9 +164,21 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--keep-data", metavar="FILE",
+                        help="SQLite file for the bench data: made on the first run, reused "
+                             "(migrated, not regenerated) on later ones")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn worker processes, for Pathways and the bare endpoint alike")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (more than 1: gunicorn's gthread workers, which "
+                             "serve other requests while one waits for the disk)")
     parser.add_argument("--scale", type=int, default=1,
                         help="data size factor passed to each part's generator")
     parser.add_argument("--only", help="run only scenarios whose name contains this")
+    parser.add_argument("--alone", type=int, default=7,
+                        help="requests made one at a time per page, before the load, whose "
+                             "median is the time one user waits when nobody else is asking "
+                             "(0 to skip)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from bench.generate import BENCH_PASSWORD, generate
@@ -149,7 +188,10 @@ def main(argv=None) -> None:
     if load is load_python:
         print("wrk not found (apt-get install wrk gives steadier figures); using the Python client")
     workdir = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
-    db_url = f"sqlite:///{workdir}/bench.db"
+    kept = Path(args.keep_data).resolve() if args.keep_data else None
+    db_path = kept or workdir / "bench.db"
+    reuse = kept is not None and kept.exists()
+    db_url = f"sqlite:///{db_path}"
     env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="bench-" + "k" * 40,
                PATHWAYS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
     os.environ.update(DATABASE_URL=db_url)
@@ -159,22 +201,27 @@ def main(argv=None) -> None:
     database = init_db(db_url)
     with database.connection_context():
         upgrade(database)
-    started = time.perf_counter()
-    generate(args.scale)
-    print(f"generated data in {time.perf_counter() - started:.1f}s at scale {args.scale}")
+    if reuse:
+        print(f"using the data already in {kept} (delete it to generate afresh)")
+    else:
+        started = time.perf_counter()
+        generate(args.scale)
+        print(f"generated data in {time.perf_counter() - started:.1f}s at scale {args.scale}")
     with database.connection_context():
         scenarios = resolve_paths(SCENARIOS)
     database.close()
 
     app_port, bare_port = free_port(), free_port()
-    procs = [start_gunicorn("app:create_app()", app_port, env),
-             start_gunicorn("bench.bare_app:app", bare_port, env)]
+    procs = [start_gunicorn("app:create_app()", app_port, env, args.workers, args.threads),
+             start_gunicorn("bench.bare_app:app", bare_port, env, args.workers, args.threads)]
     try:
         cookies = {}
         results = []
         bare = load(f"http://127.0.0.1:{bare_port}/bare", args.seconds, args.connections, {})
+        bare_alone = alone_ms(bare_port, "/bare", {}, args.alone)
         results.append({"name": "bare Flask", "path": "/bare", **bare, "ratio": 1.0,
-                        "bytes": page_size(bare_port, "/bare", {})})
+                        "bytes": page_size(bare_port, "/bare", {}),
+                        "alone_p50_ms": bare_alone})
         for name, path, role, *extra in scenarios:
             if args.only and args.only not in name:
                 continue
@@ -184,20 +231,26 @@ def main(argv=None) -> None:
                     cookies[role] = sign_in(app_port, f"{role}@bench.example", BENCH_PASSWORD)
                 headers["Cookie"] = cookies[role]
             size = page_size(app_port, path, headers)
+            # Before the load: a loaded server still has queued requests to answer after.
+            alone = alone_ms(app_port, path, headers, args.alone)
             figures = load(f"http://127.0.0.1:{app_port}{path}", args.seconds, args.connections,
                            headers)
+            settle(app_port)
             results.append({"name": name, "path": path, **figures, "bytes": size,
-                            "ratio": figures["rps"] / bare["rps"]})
+                            "ratio": figures["rps"] / bare["rps"], "alone_p50_ms": alone})
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"\n{'page':<32}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'KB':>8}{'vs bare':>9}")
+    print(f"\n{args.connections} connections at once (req/s, p50, p95); 'alone': the median "
+          f"of {args.alone} requests one at a time, the wait of a user nobody else competes with.")
+    print(f"\n{'page':<34}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'alone ms':>9}{'KB':>7}"
+          f"{'vs bare':>8}")
     for r in results:
-        print(f"{r['name']:<32}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
-              f"{r['bytes'] / 1024:>8.1f}{r['ratio']:>8.0%}"
+        print(f"{r['name']:<34}{r['rps']:>8.0f}{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}"
+              f"{r['alone_p50_ms']:>9.1f}{r['bytes'] / 1024:>7.1f}{r['ratio']:>8.0%}"
               + (f"  ({r['errors']} errors)" if r["errors"] else ""))
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"

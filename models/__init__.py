@@ -3,6 +3,7 @@ from .accounts import Membership, Team, User
 from .audit import AuditEvent
 from .base import BaseModel, db, init_db, utcnow, writing
 from .directory import DIRECTORY_MODELS
+from .directory_cache import DirectoryGeneration
 from .files import FileChunk, StoredFile
 from .follow_ups import FollowUp
 from .housing import HousingEvent, Placement, Property, Unit, WaitingEntry
@@ -25,7 +26,7 @@ ALL_MODELS = [
     CaseNote, CaseNoteAmendment, NeedsAssessment, NeedRating, FollowUp,
     LetterTemplate, TemplateVersion, LetterBatch, GeneratedDocument,
     Guide, GuideVersion, QuickSheet, TrainingSession, Handout, Attendee, Feedback, ShareLink,
-    *DIRECTORY_MODELS, *SERVICE_REFERRAL_MODELS,
+    *DIRECTORY_MODELS, DirectoryGeneration, *SERVICE_REFERRAL_MODELS,
     Programme, Enrolment, EnrolmentDriver, PathwaySession, SessionProgress, Goal, RoadmapLink,
     Property, Unit, WaitingEntry, Placement, HousingEvent,
     Destruction,

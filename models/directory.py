@@ -488,7 +488,18 @@ def find_services(q: str = "", *, category: TaxonomyTerm | None = None, borough:
                   include_archived: bool = False, page: int = 1, per_page: int = 20
                   ) -> tuple[int, list[Service]]:
     """(how many services match, this page of them with their organisation), best first.
-    The full-text index finds the matches; the filters narrow them."""
+    The full-text index finds the matches; the filters narrow them. Answers are kept until
+    the directory next changes (models/directory_cache.py)."""
+    from .directory_cache import search_results
+    key = ("find_services", q, category.id if category is not None else None, borough,
+           women_only, sort, include_archived, page, per_page)
+    return search_results.get_or_compute(key, lambda: _find_services_now(
+        q, category=category, borough=borough, women_only=women_only, sort=sort,
+        include_archived=include_archived, page=page, per_page=per_page))
+
+
+def _find_services_now(q: str, *, category, borough, women_only, sort, include_archived,
+                       page, per_page) -> tuple[int, list[Service]]:
     from .search import terms
     q = search_words(q)
     words = terms(q)

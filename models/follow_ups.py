@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField
+from peewee import Case, CharField, DateField, DateTimeField, ForeignKeyField, fn
 
 from .accounts import Team, User
 from .base import BaseModel, utcnow
@@ -49,37 +49,53 @@ def end_of_week(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=6 - day.weekday())
 
 
-def follow_ups_for(user, today: dt.date | None = None) -> dict[str, list[FollowUp]]:
+def follow_ups_for(user, today: dt.date | None = None, limit: int | None = None
+                   ) -> dict[str, list[FollowUp]]:
     """The user's open follow-ups: {"overdue": [...], "this_week": [...]} (due today up to
-    Sunday), oldest first, each with its person and referral loaded. Only follow-ups on
-    referrals the user's teams can still see."""
+    Sunday), oldest first, each with its person and referral loaded, and how many there are
+    of each ("overdue_total", "this_week_total"). Only follow-ups on referrals the user's
+    teams can still see. With `limit`, each list holds at most that many (the home page):
+    the database counts the rest, so a long list costs no more than a short one."""
     today = today or london_today()
     team_ids = None if user.is_admin else user.team_ids()
-    query = (FollowUp.select(FollowUp, Person, Referral)
-             .join(Person, on=(FollowUp.person == Person.id))
-             .switch(FollowUp).join(Referral, on=(FollowUp.referral == Referral.id))
-             .where((FollowUp.assigned_to == user.id) & FollowUp.done_at.is_null()
-                    & (FollowUp.due_date <= end_of_week(today)))
-             .order_by(FollowUp.due_date, FollowUp.id))
+    mine = (FollowUp.assigned_to == user.id) & FollowUp.done_at.is_null()
     if team_ids is not None:
-        query = query.where(FollowUp.referral.in_(
-            Referral.visible_to(team_ids).select(Referral.id)))
-    result = {"overdue": [], "this_week": []}
-    for follow_up in query:
-        result["overdue" if follow_up.due_date < today else "this_week"].append(follow_up)
+        mine &= Referral.visible_at(FollowUp.referral, team_ids)
+    week_end = end_of_week(today)
+
+    def listed(when):
+        query = (FollowUp.select(FollowUp.id, FollowUp.what, FollowUp.due_date,
+                                 FollowUp.referral, FollowUp.person, Person.id,
+                                 Person.given_name, Person.family_name, Person.preferred_name)
+                 .join(Person, on=(FollowUp.person == Person.id))
+                 .where(mine & when).order_by(FollowUp.due_date, FollowUp.id))
+        return list(query.limit(limit) if limit is not None else query)
+
+    overdue, this_week = (FollowUp.due_date < today), (FollowUp.due_date.between(today, week_end))
+    result = {"overdue": listed(overdue), "this_week": listed(this_week)}
+    if limit is None:
+        counts = (len(result["overdue"]), len(result["this_week"]))
+    else:
+        counts = (FollowUp.select(fn.COUNT(Case(None, [(overdue, 1)])),
+                                  fn.COUNT(Case(None, [(this_week, 1)])))
+                  .where(mine & (FollowUp.due_date <= week_end)).tuples().get())
+    result["overdue_total"], result["this_week_total"] = counts
     return result
 
 
-def hearings_today(team_ids: set[int] | None, today: dt.date | None = None) -> list[Hearing]:
+def hearings_today(team_ids: set[int] | None, today: dt.date | None = None,
+                   limit: int | None = None) -> list[Hearing]:
     """Today's hearings (London date) on referrals the teams can see, by time, each with
-    its referral and person loaded."""
+    what the court list shows of its referral and person loaded (at most `limit`)."""
     today = today or london_today()
-    query = (Hearing.select(Hearing, Referral, Person)
+    query = (Hearing.select(Hearing.id, Hearing.referral, Hearing.court, Hearing.date,
+                            Hearing.time, Hearing.courtroom, Hearing.purpose, Referral.id,
+                            Referral.person, Referral.team, Person.id, Person.given_name,
+                            Person.family_name, Person.preferred_name)
              .join(Referral, on=(Hearing.referral == Referral.id))
              .join(Person, on=(Referral.person == Person.id))
              .where(Hearing.date == today)
              .order_by(Hearing.time.asc(nulls="LAST"), Hearing.court, Hearing.id))
     if team_ids is not None:
-        query = query.where(Hearing.referral.in_(
-            Referral.visible_to(team_ids).select(Referral.id)))
-    return list(query)
+        query = query.where(Referral.visible_at(Hearing.referral, team_ids))
+    return list(query.limit(limit) if limit is not None else query)

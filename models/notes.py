@@ -74,8 +74,7 @@ class CaseNote(BaseModel):
         """Notes on referrals the teams can see, safeguarding notes of their own teams only."""
         query = cls.select()
         if team_ids is not None:
-            query = query.where(cls.referral.in_(Referral.visible_to(team_ids)
-                                                 .select(Referral.id)))
+            query = query.where(Referral.visible_at(cls.referral, team_ids))
         return query.where(cls.visible_condition(team_ids))
 
 

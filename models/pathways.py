@@ -148,7 +148,7 @@ class Enrolment(BaseModel):
         query = cls.select()
         if team_ids is None:
             return query
-        return query.where(cls.referral.in_(Referral.visible_to(team_ids).select(Referral.id)))
+        return query.where(Referral.visible_at(cls.referral, team_ids))
 
 
 class EnrolmentDriver(BaseModel):

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField, TimeField)
+                    IntegerField, SQL, TextField, TimeField, fn)
 
 from .accounts import Team, User
 from .base import BaseModel, utcnow
@@ -278,6 +278,20 @@ class Referral(BaseModel):
         ids = sorted(team_ids)
         shared = ReferralShare.select(ReferralShare.referral).where(ReferralShare.team.in_(ids))
         return query.where(cls.team.in_(ids) | cls.id.in_(shared))
+
+    @classmethod
+    def visible_at(cls, referral_column, team_ids: set[int] | None):
+        """A condition on another table: the referral that `referral_column` points at is
+        visible to the teams (see visible_to); True for None (admins). Written as a
+        correlated EXISTS, so the database starts from the other table's own narrow index
+        (my follow-ups, today's hearings) rather than from every referral a team holds."""
+        if team_ids is None:
+            return SQL("1 = 1")
+        ids = sorted(team_ids)
+        seen = cls.alias("seen_referral")
+        shared = ReferralShare.select(ReferralShare.referral).where(ReferralShare.team.in_(ids))
+        return fn.EXISTS(seen.select(SQL("1")).where(
+            (seen.id == referral_column) & (seen.team.in_(ids) | seen.id.in_(shared))))
 
 
 SHARE_KINDS = {"share": "Shared", "transfer": "Transferred"}

@@ -119,3 +119,25 @@ def test_one_small_assessment_bucket_takes_a_second_one_with_it(app, users, team
     shown = {label: cells[0].text for label, cells in figure.rows}
     assert shown["Not assessed yet"] == "fewer than 5"
     assert shown["Within 4 hours"] == "withheld" and shown["1 to 3 days"] == "6"
+
+
+def test_a_long_follow_up_list_shows_the_oldest_twenty_and_counts_them_all(
+        client_as, users, team_a, team_b):
+    me = users["practitioner"]
+    referral = make_referral(make_person(given_name="Lena", family_name="Marsh"), team_a)
+    elsewhere = make_referral(make_person(given_name="Hidden", family_name="Away"), team_b)
+    today = london_today()
+    for n in range(25):
+        FollowUp.create(referral=referral, person=referral.person_id, team=team_a,
+                        what=f"Overdue task {n:02d}", due_date=today - dt.timedelta(days=30 - n),
+                        assigned_to=me, created_by=me)
+    # Mine, but on a referral my teams can no longer see: neither listed nor counted.
+    FollowUp.create(referral=elsewhere, person=elsewhere.person_id, team=team_b,
+                    what="Not mine to see", due_date=today - dt.timedelta(days=40),
+                    assigned_to=me, created_by=me)
+    page = client_as("practitioner").get("/").get_data(as_text=True)
+    assert "Overdue (25)" in page
+    listed = [n for n in range(25) if f"Overdue task {n:02d}" in page]
+    assert listed == list(range(20))  # the oldest twenty, oldest first
+    assert page.index("Overdue task 00") < page.index("Overdue task 19")
+    assert "Not mine to see" not in page and "Hidden Away" not in page

@@ -6,17 +6,19 @@ import datetime as dt
 import json
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, request,
+                   url_for)
 from flask_login import current_user
 
 from models.base import utcnow, writing
 from models.directory import (LONDON_BOROUGHS, SORTS, Address, Contact, DirectoryImport,
                               Location, Phone, Service, ServiceAtLocation, TaxonomyTerm,
                               find_services, twelve_months_before)
+from models.directory_cache import search_results
 
 from ..access import role_required, user_team_ids
 from ..audit import audit
-from ..htmx import hx_redirect, is_partial, render
+from ..htmx import hx_redirect, is_partial, render, render_block
 from .forms import ConfirmForm, ImportForm, SearchForm, ServiceForm
 from .hsds import export_organizations, used_taxonomies
 from .importing import (IMPORT_MAX_BYTES, ImportRefused, apply, plan, read_upload,
@@ -66,14 +68,30 @@ def index():
     categories = TaxonomyTerm.categories() if wanted else []
     form, criteria, filters = run_search(request.args, categories)
     page = max(1, min(request.args.get("page", 1, type=int), 1000))
+    stale_before = twelve_months_before(dt.date.today())
+    if is_partial():
+        # The results block is the same for everyone (it shows no actions), so its HTML is
+        # kept until the directory changes, like the results it is drawn from.
+        key = ("results block", tuple(criteria.items()), page, stale_before)
+        body = search_results.get_or_compute(key, lambda: render_block(
+            "directory/index.html", "results",
+            **_results(criteria, filters, page, stale_before)))
+        response = make_response(body)
+        response.headers.add("Vary", "HX-Request")
+        return response
+    return render("directory/index.html", title="Services", form=form,
+                  can_edit=current_user.role in EDITORS,
+                  **_results(criteria, filters, page, stale_before))
+
+
+def _results(criteria: dict, filters: dict, page: int, stale_before: dt.date) -> dict:
+    """What the results block shows: this page of matches and links to its neighbours."""
     total, services = find_services(criteria["q"], page=page, per_page=PAGE_SIZE, **filters)
     kept = {k: v for k, v in criteria.items() if v and not (k == "sort" and v == "relevance")}
     pages = {"next": urlencode(dict(kept, page=page + 1)) if page * PAGE_SIZE < total else None,
              "previous": urlencode(dict(kept, page=page - 1)) if page > 1 else None}
-    return render("directory/index.html", "results", title="Services", form=form,
-                  services=services, total=total, q=criteria["q"], page=page, pages=pages,
-                  stale_before=twelve_months_before(dt.date.today()),
-                  can_edit=current_user.role in EDITORS)
+    return {"services": services, "total": total, "q": criteria["q"], "page": page,
+            "pages": pages, "stale_before": stale_before}
 
 
 @bp.route("/services/<uuid:service_id>")

@@ -13,8 +13,7 @@ def pathways_panel(person, team_ids):
     rows = list(Enrolment.select(Enrolment, Programme)
                 .join(Programme)
                 .where((Enrolment.person == person.id)
-                       & Enrolment.referral.in_(Referral.visible_to(team_ids)
-                                                .select(Referral.id)))
+                       & Referral.visible_at(Enrolment.referral, team_ids))
                 .order_by(Enrolment.enrolled_at.desc()))
     if not rows:
         return None

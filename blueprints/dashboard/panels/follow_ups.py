@@ -12,7 +12,7 @@ def follow_ups_due(user, team_ids: set[int]) -> dict | None:
                               ("blueprints.cases", "follow_ups_for")])
     if source is None:
         return None
-    found = source(user)
+    found = source(user, limit=LIMIT)
 
     def rows(follow_ups):
         return [{"what": f.what, "due": f.due_date, "name": f.person.full_name,
@@ -21,4 +21,4 @@ def follow_ups_due(user, team_ids: set[int]) -> dict | None:
                 for f in follow_ups[:LIMIT]]
 
     return {"overdue": rows(found["overdue"]), "this_week": rows(found["this_week"]),
-            "overdue_total": len(found["overdue"]), "this_week_total": len(found["this_week"])}
+            "overdue_total": found["overdue_total"], "this_week_total": found["this_week_total"]}

@@ -20,7 +20,7 @@ def _today_from_case_work(team_ids: set[int]) -> list[dict] | None:
              "referral_id": h.referral_id, "person_id": h.referral.person_id,
              "given_name": h.referral.person.given_name,
              "family_name": h.referral.person.family_name}
-            for h in list(source(team_ids))[:LIMIT + 1]]
+            for h in source(team_ids, limit=LIMIT + 1)]
 
 
 def _today_by_query(team_ids: set[int]) -> list[dict]:

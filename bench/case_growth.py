@@ -4,8 +4,9 @@
     .venv/bin/python -m bench.case_growth                 # generates both databases
     .venv/bin/python -m bench.case_growth --small /tmp/s.db --large /tmp/l.db   # reuse
 
-Generating the large database (scale 100: 100k people, 1M notes) takes a while; pass
---large to reuse one made earlier (it is left in place when generated here)."""
+Both databases hold every part's usual bench data; the large one has case work at scale
+100 (100k more people, 1M notes). Generating it takes a while; pass --large to reuse one
+made earlier (it is left in place when generated here)."""
 from __future__ import annotations
 
 import argparse
@@ -21,14 +22,14 @@ CASE_SCENARIOS = ["caseload", "find a person", "find a person (as you type)",
                   "person timeline (200 notes)", "note search"]
 
 
-def make_database(path: str, scale: int) -> None:
+def make_database(path: str, case_scale: int) -> None:
     from models.base import db, init_db
     from models.schema import upgrade
     from bench.generate import generate
     database = init_db(f"sqlite:///{path}")
     with database.connection_context():
         upgrade(database)
-    generate(scale)
+    generate(1, case_scale=case_scale)
     if not db.is_closed():
         db.close()
 

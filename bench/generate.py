@@ -121,9 +121,12 @@ def generate_retention(ctx: BenchContext, scale: int) -> None:
 GENERATORS.append(generate_retention)
 
 
-def generate(scale: int) -> BenchContext:
+def generate(scale: int, case_scale: int | None = None) -> BenchContext:
+    """Every part's data at `scale`; case work's (people, referrals, notes) at `case_scale`
+    when given (bench/case_growth.py: 1M notes beside everything else at its usual size)."""
     ctx = BenchContext()
     with db.connection_context():
         for generator in GENERATORS:
-            generator(ctx, scale)
+            size = case_scale if generator is generate_case_work and case_scale else scale
+            generator(ctx, size)
     return ctx

@@ -11,6 +11,12 @@ from models.pathways import (DRIVERS, Enrolment, EnrolmentDriver, PathwaySession
 from models.people import Person, Referral
 
 
+def sar_caseload_path() -> str:
+    """The SAR programme's caseload in the bench database (its id is whatever the
+    migrations gave it, so it is looked up rather than assumed)."""
+    return f"/pathways/{Programme.get(Programme.key == 'sar').id}/caseload"
+
+
 def generate_pathways(ctx, scale: int) -> None:
     """scale x 300 SAR enrolments (a third in the first team), 8 units, 8 waiting."""
     rng = random.Random(11)

@@ -153,6 +153,13 @@ def page_size(port: int, path: str, headers: dict) -> int:
     return len(body)
 
 
+def resolve_paths(scenarios) -> list[tuple]:
+    """The scenarios with each path that is a function (an id looked up in the bench
+    database) replaced by the path it returns."""
+    return [(name, path() if callable(path) else path, *rest)
+            for name, path, *rest in scenarios]
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
@@ -200,6 +207,8 @@ def main(argv=None) -> None:
         started = time.perf_counter()
         generate(args.scale)
         print(f"generated data in {time.perf_counter() - started:.1f}s at scale {args.scale}")
+    with database.connection_context():
+        scenarios = resolve_paths(SCENARIOS)
     database.close()
 
     app_port, bare_port = free_port(), free_port()
@@ -213,7 +222,7 @@ def main(argv=None) -> None:
         results.append({"name": "bare Flask", "path": "/bare", **bare, "ratio": 1.0,
                         "bytes": page_size(bare_port, "/bare", {}),
                         "alone_p50_ms": bare_alone})
-        for name, path, role, *extra in SCENARIOS:
+        for name, path, role, *extra in scenarios:
             if args.only and args.only not in name:
                 continue
             headers = dict(extra[0]) if extra else {}  # e.g. HX-Request for a fragment

@@ -340,3 +340,63 @@ def test_referral_page_offers_pathway_and_waiting_list_actions(client_as, team_a
     assert entry.priority == 1 and entry.needs_summary == "Fleeing violence"
     board_page = client.get("/housing/").get_data(as_text=True)
     assert f'href="/referrals/{referral.id}"' in board_page
+
+
+def autofocused(body: str) -> list[str]:
+    """The ids of the elements marked to take keyboard focus."""
+    import re
+    return re.findall(r'id="([^"]+)" tabindex="-1" autofocus', body)
+
+
+def test_after_each_inline_change_focus_goes_to_the_unit_or_the_message(client_as, board,
+                                                                        team_a):
+    client = client_as("coordinator")
+    unit, entry = board["units"][0], board["first"]
+    heading = f"unit-{unit.id}-heading"
+    # A refresh moves no one's focus and announces nothing.
+    body = client.hx_get("/housing/").get_data(as_text=True)
+    assert autofocused(body) == [] and "hx-swap-oob" not in body
+    stale = unit_now(unit).version
+    body = offer(client, unit, entry).get_data(as_text=True)
+    assert autofocused(body) == [heading]
+    assert ('<div hx-swap-oob="innerHTML:#app-status">Flat 1 offered to '
+            f'{entry.person.full_name}.</div>') in body
+    for action, data in [("move-in", {"moved_in_on": "2026-01-10"}),
+                         ("move-on", {"moved_out_on": "2026-06-30",
+                                      "destination": "family"}),
+                         ("void", {"reason": "void"}), ("void", {"reason": "back"})]:
+        body = post(client, unit, action, data).get_data(as_text=True)
+        assert autofocused(body) == [heading], action
+    # A stale change: focus on the message, which is also announced.
+    body = offer(client, unit, board["second"], unit_version=stale).get_data(as_text=True)
+    assert autofocused(body) == ["board-notice"]
+    assert ('hx-swap-oob="innerHTML:#app-status">Unit Mare Street House, Flat 1 was '
+            'changed by') in body
+    # A refused one (no destination) likewise.
+    offer(client, unit, board["second"])
+    post(client, unit, "move-in", {"moved_in_on": "2026-01-10"})
+    body = post(client, unit, "move-on", {"moved_out_on": "2026-06-30"}).get_data(True)
+    assert autofocused(body) == ["board-notice"]
+    # Waiting-list changes: focus on the list, or on the woman just added.
+    third = make_waiting(team_a)
+    body = client.post_form(f"/housing/waiting/{third.id}/withdraw",
+                            {"entry_version": str(third.version)}, htmx=True).get_data(True)
+    assert autofocused(body) == ["waiting-heading"]
+    referral = make_woman_referral(team_a)
+    body = client.post_form("/housing/waiting", {
+        "referral": str(referral.id), "priority": "2", "needs_summary": "Ground floor"},
+        htmx=True).get_data(as_text=True)
+    added = WaitingEntry.get(WaitingEntry.referral == referral.id)
+    assert autofocused(body) == [f"waiting-{added.id}"]
+
+
+def test_without_javascript_a_refused_change_puts_focus_on_the_message(client_as, board):
+    client = client_as("coordinator")
+    unit = board["units"][0]
+    stale = unit_now(unit).version
+    offer(client, unit, board["first"], htmx=False)
+    response = offer(client, unit, board["second"], htmx=False, unit_version=stale)
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "<html" in body and autofocused(body) == ["board-notice"]
+    assert "hx-swap-oob" not in body  # nothing is left over for the page to show twice

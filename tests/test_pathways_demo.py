@@ -27,3 +27,21 @@ def test_demo_has_enrolments_at_every_stage_and_a_full_board(app):
     statuses = sorted(u.status for u in Unit.select())
     assert statuses.count("occupied") == 5 and "offered" in statuses and "void" in statuses
     assert WaitingEntry.select().where(WaitingEntry.status == "waiting").count() == 8
+
+
+def test_bench_finds_the_sar_caseload_by_its_key_not_by_a_fixed_id(client_as):
+    from bench.pathways_data import sar_caseload_path
+    from bench.run import resolve_paths
+    from bench.scenarios import SCENARIOS
+    from models.pathways import Programme
+    # A database where SAR was not the second programme made.
+    Programme.delete().where(Programme.key == "sar").execute()
+    for key in ("reconnect", "mhtr", "housing"):
+        make_programme(key)
+    sar = make_programme("sar")
+    assert sar.id != 2
+    assert sar_caseload_path() == f"/pathways/{sar.id}/caseload"
+    paths = {name: path for name, path, *_rest in resolve_paths(SCENARIOS)}
+    assert paths["SAR caseload (~100 women)"] == f"/pathways/{sar.id}/caseload"
+    page = client_as("coordinator").get(sar_caseload_path())
+    assert page.status_code == 200 and "Specified Activity Requirement" in page.get_data(True)

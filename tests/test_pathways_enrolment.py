@@ -1,12 +1,15 @@
 """Enrolling a woman on a pathway: eligibility and a manager's override, the driver cap,
 the session limit, goals, discharge and the roadmap, and who may see what."""
 import datetime as dt
+import hashlib
 import io
 
 import pytest
 from docx import Document
 
 from models.audit import AuditEvent
+from models.files import read_bytes
+from models.letters import GeneratedDocument
 from models.pathways import Enrolment, EnrolmentDriver, Goal, PathwaySession, RoadmapLink
 from models.timeline import TimelineEvent
 from tests.factories import make_user
@@ -262,10 +265,26 @@ def test_discharge_with_a_roadmap_printable_and_as_docx(client_as, referral, sar
     page = client.get(f"/pathways/enrolments/{enrolment.id}/roadmap").get_data(as_text=True)
     assert "Amara's roadmap" in page and "Clapton Children&#39;s Centre" in page
 
-    response = client.get(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
-    assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith("attachment;")
-    text = docx_text(response.data)
+    # Making the Word document keeps it on her referral, like a court letter.
+    response = client.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
+    assert response.status_code in (302, 303)
+    document = GeneratedDocument.get(GeneratedDocument.referral == referral.id)
+    assert response.headers["Location"].endswith(f"/letters/documents/{document.id}")
+    assert document.template_version.template.purpose == "discharge_roadmap"
+    assert document.author.role == "practitioner"
+    assert document.file_name.startswith("Amara Okafor - Discharge roadmap - ")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert document.sha256 in page and "This roadmap is kept on the case" in page
+    download = client.get(f"/letters/documents/{document.id}/download")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert hashlib.sha256(download.data).hexdigest() == document.sha256
+    assert download.data == read_bytes(document.file)
+    assert AuditEvent.select().where(
+        (AuditEvent.action == "letters.document_downloaded")
+        & (AuditEvent.object_id == str(document.id))).count() == 1
+    assert AuditEvent.select().where(AuditEvent.action == "pathways.roadmap_kept").count() == 1
+    text = docx_text(download.data)
     # The letters' default "discharge roadmap" template, filled in.
     assert "My discharge roadmap" in text and "Amara Okafor" in text
     assert "Specified Activity Requirement (SAR)" in text
@@ -274,17 +293,87 @@ def test_discharge_with_a_roadmap_printable_and_as_docx(client_as, referral, sar
     assert "Move into her own flat" in text and "Not started yet" in text
     assert "She finished all her sessions." in text
     assert "{{" not in text and "{%" not in text
+    # On the timeline and with the referral's letters, and listed on her roadmap page.
+    event = TimelineEvent.get((TimelineEvent.referral == referral.id)
+                              & (TimelineEvent.kind == "letter"))
+    assert event.summary == "Letter written: Discharge roadmap (version 1)"
+    assert event.link_id == str(document.id)
+    referral_page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert f'/letters/documents/{document.id}">Discharge roadmap</a>' in referral_page
+    page = client.get(f"/pathways/enrolments/{enrolment.id}/roadmap").get_data(as_text=True)
+    assert f"/letters/documents/{document.id}" in page
+    # Making it again keeps a second document; the first is never changed.
+    client.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
+    assert GeneratedDocument.select().count() == 2
+    assert GeneratedDocument.get_by_id(document.id).sha256 == document.sha256
+
     # Without the letters part, a plain document says the same.
     from blueprints.pathways.roadmap_docx import render_plain_docx
     plain = docx_text(render_plain_docx(Enrolment.get_by_id(enrolment.id)))
     assert "Amara's roadmap" in plain
     assert "Hackney Community College – ESOL — Drop in on Tuesdays" in plain
     assert "Move into her own flat (Housing: not started yet)" in plain
-    assert AuditEvent.select().where(AuditEvent.action == "pathways.roadmap_downloaded").count() == 1
 
     # A discharged enrolment takes no more sessions.
     response = add_session(client, enrolment)
     assert "she was discharged" in response.get_data(as_text=True)
+
+
+def discharged_with_links(client, referral, sar, links, summary) -> Enrolment:
+    enrolment = make_enrolment(client, referral, sar)
+    for category, name, details in links:
+        response = client.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap",
+                                    {"category": category, "name": name, "details": details})
+        assert response.status_code in (302, 303), response.get_data(as_text=True)
+    response = client.post_form(f"/pathways/enrolments/{enrolment.id}/discharge",
+                                {"summary": summary,
+                                 "version": str(Enrolment.get_by_id(enrolment.id).version)})
+    assert response.status_code in (302, 303)
+    return enrolment
+
+
+def test_other_team_cannot_fetch_her_kept_roadmap(app, client_as, referral, sar,
+                                                 other_team_user):
+    client = client_as("practitioner")
+    enrolment = discharged_with_links(client, referral, sar,
+                                      [("support", "Hackney Women's Centre", "")],
+                                      "She finished.")
+    client.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
+    document = GeneratedDocument.get()
+    other = app.test_client().sign_in(other_team_user)
+    for url in [f"/letters/documents/{document.id}",
+                f"/letters/documents/{document.id}/download"]:
+        assert other.get(url).status_code == 404, url
+    assert not AuditEvent.select().where(
+        (AuditEvent.action == "letters.document_downloaded")).exists()
+
+
+HOSTILE = "<script>alert(1)</script> {{ 7*7 }} {% if 1 %}x{% endif %} </w:t><w:t>&amp;"
+
+
+def test_hostile_roadmap_text_is_kept_as_text(client_as, referral, sar):
+    client = client_as("practitioner")
+    enrolment = discharged_with_links(
+        client, referral, sar, [("college", HOSTILE, HOSTILE), ("housing", "Hackney Homes", "")],
+        "Summary " + HOSTILE)
+    response = client.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
+    assert response.status_code in (302, 303)
+    document = GeneratedDocument.get()
+    data = client.get(f"/letters/documents/{document.id}/download").data
+    text = docx_text(data)  # the document opens: the XML was not broken
+    assert "<script>alert(1)</script> {{ 7*7 }} {% if 1 %}x{% endif %} </w:t><w:t>&amp;" in text
+    assert "49" not in text
+    import zipfile
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    # On the printable page and the kept document's page, it is text too.
+    for url in [f"/pathways/enrolments/{enrolment.id}/roadmap",
+                f"/pathways/enrolments/{enrolment.id}",
+                f"/letters/documents/{document.id}"]:
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in page, url
+    page = client.get(f"/pathways/enrolments/{enrolment.id}/roadmap").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in page
 
 
 def test_other_team_cannot_see_or_change_an_enrolment(app, client_as, referral, sar,
@@ -292,9 +381,11 @@ def test_other_team_cannot_see_or_change_an_enrolment(app, client_as, referral, 
     enrolment = make_enrolment(client_as("practitioner"), referral, sar)
     other = app.test_client().sign_in(other_team_user)
     for url in [f"/pathways/enrolments/{enrolment.id}", f"/pathways/enrol/{referral.id}",
-                f"/pathways/enrolments/{enrolment.id}/roadmap",
-                f"/pathways/enrolments/{enrolment.id}/roadmap.docx"]:
+                f"/pathways/enrolments/{enrolment.id}/roadmap"]:
         assert other.get(url).status_code == 404, url
+    response = other.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
+    assert response.status_code == 404
+    assert GeneratedDocument.select().count() == 0
     response = other.post_form(f"/pathways/enrolments/{enrolment.id}/sessions",
                                {"planned_on": "2026-03-02", "status": "attended"})
     assert response.status_code == 404
@@ -400,3 +491,22 @@ def test_person_page_lists_her_pathways_and_export_includes_them(client_as, refe
     assert pathways[0]["programme"] == "Specified Activity Requirement (SAR)"
     assert pathways[0]["sessions"][0]["notes"] == "Spoke about her tenancy."
     assert pathways[0]["drivers"] == ["Housing"]
+
+
+def test_a_roadmap_template_that_cannot_be_filled_keeps_nothing(client_as, referral, sar,
+                                                                monkeypatch):
+    from blueprints.letters import engine, generate
+
+    def broken(version, context):
+        raise engine.RenderProblem("The template could not be filled in: unexpected '}'.")
+    monkeypatch.setattr(generate, "render_version", broken)
+    client = client_as("practitioner")
+    enrolment = discharged_with_links(client, referral, sar, [("support", "Hackney", "")],
+                                      "She finished.")
+    response = client.post_form(f"/pathways/enrolments/{enrolment.id}/roadmap.docx")
+    assert response.status_code in (302, 303)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The roadmap could not be made" in page and "Ask a manager" in page
+    assert GeneratedDocument.select().count() == 0
+    assert not TimelineEvent.select().where(TimelineEvent.kind == "letter").exists()
+    assert not AuditEvent.select().where(AuditEvent.action == "pathways.roadmap_kept").exists()

@@ -382,25 +382,35 @@ def build(purpose: str) -> bytes:
     return _BUILT[purpose]
 
 
-def install_defaults(user=None) -> list[str]:
-    """Add each built-in template that is missing (by name) as version 1; return the names
-    added. Running it again adds nothing."""
-    from models.base import writing
+def install_default(purpose: str, user=None):
+    """Add the built-in template for `purpose` as version 1 and return that version.
+    Call inside writing(): the template, its file and the audit row commit together."""
     from models.files import store
     from models.letters import DOCX_TYPE, LetterTemplate, TemplateVersion
 
     from ..audit import audit
+    name = BUILDERS[purpose][1]
+    template = LetterTemplate.create(name=name, purpose=purpose, created_by=None)
+    stored = store(build(purpose), DOCX_TYPE, "docx")
+    version = TemplateVersion.create(template=template, number=1, file=stored,
+                                     uploaded_by=user, original_name=f"{name}.docx",
+                                     note="Pathways standard template")
+    audit("letters.template_installed", object_type="letter_template",
+          object_id=template.id, detail=f"purpose={purpose}", actor=user)
+    return version
+
+
+def install_defaults(user=None) -> list[str]:
+    """Add each built-in template that is missing (by name) as version 1; return the names
+    added. Running it again adds nothing."""
+    from models.base import writing
+    from models.letters import LetterTemplate
+
     added = []
     with writing():
         for purpose, (_maker, name) in BUILDERS.items():
             if LetterTemplate.get_or_none(LetterTemplate.name == name) is not None:
                 continue
-            template = LetterTemplate.create(name=name, purpose=purpose, created_by=None)
-            stored = store(build(purpose), DOCX_TYPE, "docx")
-            TemplateVersion.create(template=template, number=1, file=stored,
-                                   uploaded_by=user, original_name=f"{name}.docx",
-                                   note="Pathways standard template")
-            audit("letters.template_installed", object_type="letter_template",
-                  object_id=template.id, detail=f"purpose={purpose}", actor=user)
+            install_default(purpose, user)
             added.append(name)
     return added

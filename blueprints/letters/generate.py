@@ -60,6 +60,29 @@ def render_letter(template_purpose_or_version, context: dict) -> bytes:
     raise TypeError("render_letter takes a purpose, a LetterTemplate or a TemplateVersion")
 
 
+def version_for_purpose(purpose: str, user=None) -> TemplateVersion:
+    """The template version a letter for `purpose` is made from when it is to be kept on
+    the case: the active template's latest version, else the standard template's (added
+    to the templates first if it is missing, so every kept letter names its template)."""
+    template = LetterTemplate.for_purpose(purpose)
+    version = template.latest_version() if template else None
+    if version is not None:
+        return version
+    name = defaults.BUILDERS[purpose][1]
+    standard = LetterTemplate.get_or_none(LetterTemplate.name == name)
+    version = standard.latest_version() if standard else None
+    if version is not None:
+        return version
+    from peewee import IntegrityError
+
+    from models.base import writing
+    try:
+        with writing():
+            return defaults.install_default(purpose, user)
+    except IntegrityError:  # someone else added it at the same moment
+        return LetterTemplate.get(LetterTemplate.name == name).latest_version()
+
+
 def free_text_used(version: TemplateVersion) -> list[catalogue.Group]:
     """The typed fields (summary, recommendations…) the version's template uses."""
     names = prepared_version(version).names

@@ -53,26 +53,40 @@ def referral_url(referral_id) -> str | None:
 
 
 def board_context(notice: str | None = None, notice_unit: int | None = None) -> dict:
-    """Everything the board shows, in a handful of queries."""
+    """Everything the board shows, in four queries however many units and women there
+    are: the properties; every unit with who last changed it and its open placement (her
+    name and referral); the waiting list; the newest history id."""
     team_ids = user_team_ids()
     props = Property.select().order_by(Property.name)
     if team_ids is not None:
         props = props.where(Property.team.in_(sorted(team_ids)))
     props = list(props)
-    units = list(Unit.select().where(Unit.building.in_([p.id for p in props]))
-                 .order_by(Unit.building, Unit.label)) if props else []
-    open_by_unit = {}
-    if units:
-        for placement in (Placement.select(Placement, Person, WaitingEntry.id,
-                                           WaitingEntry.referral)
-                          .join(Person, on=(Placement.person == Person.id))
-                          .join_from(Placement, WaitingEntry, JOIN.LEFT_OUTER,
-                                     on=(Placement.waiting_entry == WaitingEntry.id))
-                          .where(Placement.unit.in_([u.id for u in units])
-                                 & Placement.ended_at.is_null())):
-            open_by_unit[placement.unit_id] = placement
-    changers = {u.id: u.name for u in User.select(User.id, User.name).where(
-        User.id.in_({u.updated_by_id for u in units if u.updated_by_id} or {0}))}
+    units = []
+    if props:
+        changer = User.alias()
+        # A unit has at most one open placement (a unique index), so no row repeats.
+        units = list(
+            Unit.select(Unit, changer.id, changer.name, Placement, Person,
+                        WaitingEntry.id, WaitingEntry.referral)
+            .join(changer, JOIN.LEFT_OUTER, on=(Unit.updated_by == changer.id),
+                  attr="changer")
+            .switch(Unit)
+            .join(Placement, JOIN.LEFT_OUTER,
+                  on=((Placement.unit == Unit.id) & Placement.ended_at.is_null()),
+                  attr="open_placement")
+            .join(Person, JOIN.LEFT_OUTER, on=(Placement.person == Person.id))
+            .join_from(Placement, WaitingEntry, JOIN.LEFT_OUTER,
+                       on=(Placement.waiting_entry == WaitingEntry.id))
+            .where(Unit.building.in_([p.id for p in props]))
+            .order_by(Unit.building, Unit.label))
+    units_by_property: dict[int, list] = {}
+    open_by_unit, changers = {}, {}
+    for unit in units:
+        units_by_property.setdefault(unit.building_id, []).append(unit)
+        if getattr(unit, "open_placement", None) is not None:
+            open_by_unit[unit.id] = unit.open_placement
+        if getattr(unit, "changer", None) is not None:
+            changers[unit.updated_by_id] = unit.changer.name
     waiting = (WaitingEntry.select(WaitingEntry, Person)
                .join(Person, on=(WaitingEntry.person == Person.id))
                .where(WaitingEntry.status == "waiting")
@@ -80,9 +94,13 @@ def board_context(notice: str | None = None, notice_unit: int | None = None) -> 
     if team_ids is not None:
         waiting = waiting.where(WaitingEntry.team.in_(sorted(team_ids)))
     waiting = list(waiting)
+    waiting_by_team: dict[int, list] = {}
+    for entry in waiting:
+        waiting_by_team.setdefault(entry.team_id, []).append(entry)
     today = _today()
-    return {"properties": props, "units": units, "open_by_unit": open_by_unit,
-            "waiting": waiting, "changers": changers, "today": today,
+    return {"properties": props, "units": units, "units_by_property": units_by_property,
+            "open_by_unit": open_by_unit, "waiting": waiting,
+            "waiting_by_team": waiting_by_team, "changers": changers, "today": today,
             "stamp": HousingEvent.latest_id(team_ids), "notice": notice,
             "notice_unit": notice_unit, "destinations": DESTINATIONS,
             "priorities": PRIORITIES, "referral_url": referral_url,
@@ -99,14 +117,31 @@ def _summary(units, waiting) -> dict:
             "occupied": counts["occupied"], "void": counts["void"], "waiting": len(waiting)}
 
 
-def _board(notice=None, notice_unit=None, status=200, waiting_form=None):
-    """The board page, or only its board block for htmx."""
+NOTICE = "board-notice"
+
+
+def unit_heading(unit_id) -> str:
+    """The id of a unit's row heading on the board (where focus goes after a change)."""
+    return f"unit-{unit_id}-heading"
+
+
+def _board(notice=None, notice_unit=None, status=200, waiting_form=None, focus=None):
+    """The board page, or only its board block for htmx.
+
+    After a change, keyboard focus goes to `focus` (the changed unit's row heading, the
+    waiting list) or, for a refusal, to the notice: the element carries `autofocus`, which
+    htmx honours in swapped content and the browser on a whole page without JavaScript.
+    For htmx the notice is also put in the page's live region (out of band)."""
     context = board_context(notice, notice_unit)
-    if is_partial():
+    partial = is_partial()
+    if partial:
         status = 200  # htmx swaps only successful answers
+    if focus is None and notice:
+        focus = NOTICE
     audit("housing.board_viewed", detail=f"{len(context['units'])} units")
     return render("pathways/board.html", "board", status=status, title="Housing board",
-                  waiting_form=waiting_form or WaitingEntryForm(formdata=None), **context)
+                  waiting_form=waiting_form or WaitingEntryForm(formdata=None), focus=focus,
+                  announce=notice if partial else None, **context)
 
 
 @bp.route("/housing/")
@@ -122,23 +157,26 @@ def board():
     return _board()
 
 
-def _done(message: str):
-    """After a change: the board block for htmx, a redirect for a plain form post."""
+def _done(message: str, unit_id=None, focus=None):
+    """After a change: the board block for htmx (focus on what changed), a redirect for a
+    plain form post."""
     if is_partial():
-        return _board(notice=message)
+        return _board(notice=message, notice_unit=unit_id,
+                      focus=focus or (unit_heading(unit_id) if unit_id else None))
     flash(message, "success")
     return redirect(url_for("pathways.board"))
 
 
-def _attempt(unit_id, change):
-    """Run a board change; a stale or invalid one shows the board as it is now, with why."""
+def _attempt(unit_id, change, focus=None):
+    """Run a board change; a stale or invalid one shows the board as it is now, with why
+    (focus on the message)."""
     try:
         message = change()
     except placements.Conflict as conflict:
         return _board(notice=conflict.message, notice_unit=unit_id, status=409)
     except placements.TransitionRefused as refused:
         return _board(notice=str(refused), notice_unit=unit_id, status=422)
-    return _done(message)
+    return _done(message, unit_id, focus)
 
 
 def _form_problem(form) -> str:
@@ -239,7 +277,7 @@ def withdraw(entry_id: int):
     def change():
         placements.withdraw(entry, form.entry_version.data, _me())
         return f"{entry.person.full_name} is no longer on the waiting list."
-    return _attempt(None, change)
+    return _attempt(None, change, focus="waiting-heading")
 
 
 @bp.route("/housing/waiting", methods=["POST"])
@@ -250,12 +288,13 @@ def add_waiting():
     if form.validate_on_submit():
         referral = get_referral_or_404(form.referral.data)
         try:
-            placements.add_to_waiting_list(referral, form.priority.data,
-                                           form.needs_summary.data.strip(), _me())
+            entry = placements.add_to_waiting_list(referral, form.priority.data,
+                                                   form.needs_summary.data.strip(), _me())
         except placements.TransitionRefused as refused:
             form.form_errors.append(str(refused))
         else:
-            return _done(f"{referral.person.full_name} is on the waiting list.")
+            return _done(f"{referral.person.full_name} is on the waiting list.",
+                         focus=f"waiting-{entry.id}")
     return _board(status=422, waiting_form=form)
 
 

@@ -1,9 +1,10 @@
 """The discharge roadmap as a Word document she can take away.
 
 Through the letter templates when they are installed: the managers' active "discharge
-roadmap" template, else the built-in one (letters' sandboxed engine fills it). Without
-the letters part, a plain document is built with python-docx (values inserted as text,
-never interpreted).
+roadmap" template, else the standard one (letters' sandboxed engine fills it), and the
+document is kept on her referral like any letter (immutable, with its SHA-256, on the
+timeline, downloads audited). Without the letters part, a plain document is built with
+python-docx (values inserted as text, never interpreted) and only downloaded.
 """
 from __future__ import annotations
 
@@ -56,6 +57,46 @@ def letter_context(enrolment, author) -> dict:
                      for label, links in ctx["groups"] for link in links],
     }
     return context
+
+
+def letters_installed() -> bool:
+    try:
+        from ..letters import generate  # noqa: F401
+    except ImportError:  # the letters part is not installed
+        return False
+    return True
+
+
+def keep_roadmap(enrolment, author):
+    """Make her roadmap from the letter template and keep it on her referral; returns the
+    GeneratedDocument (the letters part must be installed)."""
+    from models.base import writing
+
+    from ..audit import audit
+    from ..letters.generate import keep_document, render_version, version_for_purpose
+    version = version_for_purpose("discharge_roadmap", author)
+    # Filled before the write transaction, so other writers do not wait on the render.
+    data = render_version(version, letter_context(enrolment, author))
+    with writing():
+        document = keep_document(enrolment.referral, version, author, data)
+        audit("pathways.roadmap_kept", object_type="enrolment", object_id=enrolment.id,
+              person_id=enrolment.person_id, team_id=enrolment.team_id,
+              detail=f"generated_document={document.id}", actor=author)
+    return document
+
+
+def kept_roadmaps(enrolment) -> list:
+    """The roadmap documents already kept on her referral, newest first."""
+    if not letters_installed():
+        return []
+    from models.accounts import User
+    from models.letters import GeneratedDocument, LetterTemplate, TemplateVersion
+    return list(GeneratedDocument.select(GeneratedDocument, User)
+                .join(User, on=(GeneratedDocument.author == User.id))
+                .switch(GeneratedDocument).join(TemplateVersion).join(LetterTemplate)
+                .where((GeneratedDocument.referral == enrolment.referral_id)
+                       & (LetterTemplate.purpose == "discharge_roadmap"))
+                .order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc()))
 
 
 def render_roadmap_docx(enrolment, author=None) -> bytes:

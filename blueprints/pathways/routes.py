@@ -17,13 +17,14 @@ from models.people import Person
 from ..access import ADMINS, CASEWORKERS, MANAGERS, role_required, user_team_ids
 from ..audit import audit
 from ..case_access import _int_or_404, get_referral_or_404
-from ..htmx import hx_redirect, render
+from ..htmx import hx_redirect, is_partial, render
 from ..timeline import register_link
 from . import enrolments as rules
 from .forms import (CaseloadFilterForm, DischargeForm, DriverForm, GoalForm, GoalStatusForm,
                     ProgrammeChoiceForm, ProgrammeForm, RoadmapLinkForm, enrol_form_class,
                     progress_from, session_form_class)
-from .roadmap_docx import render_roadmap_docx, roadmap_context
+from .roadmap_docx import (keep_roadmap, kept_roadmaps, letters_installed, render_roadmap_docx,
+                           roadmap_context)
 from .services import directory_installed, service_choices, service_name
 
 bp = Blueprint("pathways", __name__)
@@ -194,7 +195,8 @@ def caseload(programme_id: int):
     audit("pathways.caseload_viewed", object_type="programme", object_id=programme.id,
           detail=f"{len(rows)} rows")
     return render("pathways/caseload.html", "results", title=f"{programme.name}: caseload",
-                  programme=programme, form=form, rows=rows, drivers=drivers, today=today)
+                  programme=programme, form=form, rows=rows, drivers=drivers, today=today,
+                  partial=is_partial())
 
 
 # -- enrolling -----------------------------------------------------------------------------
@@ -491,20 +493,32 @@ def discharge(enrolment_id: int):
 @bp.route("/pathways/enrolments/<int:enrolment_id>/roadmap")
 @role_required(*CASEWORKERS)
 def roadmap(enrolment_id: int):
-    """Her discharge roadmap, ready to print."""
+    """Her discharge roadmap, ready to print, with the Word documents made of it."""
     enrolment = get_enrolment_or_404(enrolment_id)
     audit("pathways.roadmap_viewed", object_type="enrolment", object_id=enrolment.id,
           person_id=enrolment.person_id, team_id=enrolment.team_id)
     return render_template("pathways/roadmap.html", title="Roadmap", enrolment=enrolment,
-                           **roadmap_context(enrolment))
+                           kept=kept_roadmaps(enrolment), **roadmap_context(enrolment))
 
 
-@bp.route("/pathways/enrolments/<int:enrolment_id>/roadmap.docx")
+@bp.route("/pathways/enrolments/<int:enrolment_id>/roadmap.docx", methods=["POST"])
 @role_required(*CASEWORKERS)
 def roadmap_docx(enrolment_id: int):
-    """Her discharge roadmap as a Word document."""
+    """Make her roadmap as a Word document from the "discharge roadmap" letter template
+    and keep it on her referral with the letters; without letters, download a plain one."""
     enrolment = get_enrolment_or_404(enrolment_id)
-    body = render_roadmap_docx(enrolment, current_user._get_current_object())
+    me = current_user._get_current_object()
+    if letters_installed():
+        from ..letters.engine import RenderProblem
+        try:
+            document = keep_roadmap(enrolment, me)
+        except RenderProblem as exc:
+            flash(f"The roadmap could not be made: {exc.message} Ask a manager to check the "
+                  "discharge roadmap template.", "important")
+            return hx_redirect(url_for("pathways.roadmap", enrolment_id=enrolment.id))
+        flash("Her roadmap is kept on her case with the letters. Download it here.", "success")
+        return hx_redirect(url_for("letters.document", document_id=document.id))
+    body = render_roadmap_docx(enrolment, me)
     with writing():
         audit("pathways.roadmap_downloaded", object_type="enrolment", object_id=enrolment.id,
               person_id=enrolment.person_id, team_id=enrolment.team_id)
@@ -512,4 +526,5 @@ def roadmap_docx(enrolment_id: int):
     filename = f"roadmap-{enrolment.id}.docx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                     "wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})

@@ -1,5 +1,8 @@
 // Pathways' only script of its own: starts NHS.UK frontend components (again after htmx
-// swaps content in) and tells screen-reader users when an htmx request fails.
+// swaps content in), tells screen-reader users when an htmx request fails, and holds back
+// a background refresh while someone is filling in a form it would replace. Where focus
+// goes after a change is the server's call: it marks the element `autofocus`, which htmx
+// honours in swapped content (and the browser on a whole page).
 import { initAll } from '../vendor/nhsuk-frontend-10.6.1.min.js'
 
 document.body.classList.add('js-enabled', 'nhsuk-frontend-supported')
@@ -23,4 +26,17 @@ document.body.addEventListener('htmx:responseError', (event) => {
 
 document.body.addEventListener('htmx:sendError', () => {
   announce('The network did not answer. Check your connection and try again.')
+})
+
+// A refresh (polling) of a region marked data-refresh-unless-editing="<region id>" waits
+// while the user is in one of the region's fields or has one of its disclosures open:
+// swapping would close the box and lose what they typed. The next poll tries again.
+document.body.addEventListener('htmx:beforeRequest', (event) => {
+  const regionId = event.detail.elt.getAttribute('data-refresh-unless-editing')
+  if (!regionId) return
+  const region = document.getElementById(regionId)
+  const active = document.activeElement
+  const typing = active && region && region.contains(active) &&
+    active.matches('input, select, textarea')
+  if (typing || (region && region.querySelector('details[open]'))) event.preventDefault()
 })

@@ -92,3 +92,35 @@ def test_practitioner_refers_a_person_and_sees_it_on_the_timeline(page, users, t
     expect(main).to_contain_text("Eastside Women's Centre: accepted")
     screenshot(page, "directory-person-timeline")
     assert page.console_errors == []
+
+
+def test_coordinator_adds_a_phone_number_and_maps_an_imported_term(page, users, taxonomies):
+    from models.directory import Phone, Service, ServiceTerm, Taxonomy, TaxonomyTerm
+    service = make_service("Hackney Housing Advice", organization="Shelter Point",
+                           description="Advice on homelessness.", phone="020 7946 0001")
+    vocabulary = Taxonomy.create(name="Local Government Service Types")
+    term = TaxonomyTerm.create(name="Tenancy support", taxonomy=vocabulary)
+    ServiceTerm.create(service=service, term=term)
+    sign_in(page, users["coordinator"].email, PASSWORD)
+
+    page.goto(f"/directory/services/{service.uuid}/edit")
+    page.get_by_role("button", name="Add another phone number").click()
+    expect(page.locator("[role=status]").first).to_contain_text("Nothing is saved until")
+    page.locator("#phones-1-number").fill("07700 900123")
+    page.locator("#phones-1-description").fill("Out of hours")
+    page.locator("#phones-2-number").fill("020 7946 0002")
+    check_accessibility(page, "directory-service-form")
+    screenshot(page, "directory-service-form")
+    page.get_by_role("button", name="Save service").click()
+    expect(page.locator("main")).to_contain_text("07700 900123")
+    assert [p.number for p in Phone.select().where(Phone.service == service).order_by(Phone.id)] == [
+        "020 7946 0001", "07700 900123", "020 7946 0002"]
+
+    page.goto("/directory/terms")
+    check_accessibility(page, "directory-terms")
+    screenshot(page, "directory-terms")
+    page.get_by_label("Tenancy support").select_option(label="Housing and supported accommodation")
+    page.get_by_role("button", name="Save mappings").click()
+    expect(page.locator("main")).to_contain_text("Every imported term is mapped")
+    assert TaxonomyTerm.get_by_id(term.id).maps_to.name == "Housing and supported accommodation"
+    assert Service.get_by_id(service.id).name == "Hackney Housing Advice"

@@ -1,6 +1,8 @@
 """Coordinators keep every phone number and address of a service right from its edit
 form: change them, add another (a blank row, or "Add another" without JavaScript) and
 remove one; bad rows are explained and nothing is half-saved."""
+import re
+
 import pytest
 
 from models.audit import AuditEvent
@@ -65,6 +67,22 @@ def test_the_edit_form_shows_every_number_and_address_and_a_blank_row(client_as)
                   "Add another address", 'name="phones-0-remove"'):
         assert shown in page
     assert 'name="phones-3-number"' not in page and 'name="phones-2-remove"' not in page
+
+
+def test_pressing_enter_in_a_box_saves_rather_than_adding_a_row(client_as):
+    """Enter in a text box presses the form's first submit button (HTML's implicit
+    submission): it must be a save button, not "Add another"."""
+    service = make_service("Hackney Advice", phone="020 7946 0001")
+    page = client_as("coordinator").get(f"/directory/services/{service.uuid}/edit").get_data(as_text=True)
+    form = page[page.index("<form method=\"post\""):]
+    first_submit = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
+    assert 'name="add"' not in first_submit and 'tabindex="-1"' in first_submit
+    # What that button sends (no "add") saves the service.
+    client = client_as("coordinator")
+    response = client.post_form(f"/directory/services/{service.uuid}/edit",
+                                edit_form(service, name="Hackney Advice Line"))
+    assert response.status_code in (302, 303)
+    assert Service.get_by_id(service.id).name == "Hackney Advice Line"
 
 
 def test_coordinator_adds_changes_and_removes_numbers_and_addresses(client_as):

@@ -5,7 +5,6 @@ import hashlib
 import os
 from pathlib import Path
 
-import click
 from flask import Flask, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,7 +1,7 @@
 """Form field types and validators shared by several parts."""
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectMultipleField
+from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -17,6 +17,17 @@ class MultiCheckboxField(SelectMultipleField):
             super().pre_validate(form)
         except ValueError:
             raise ValidationError(f"Choose {self.label.text.lower()} from the list") from None
+
+
+class VersionField(HiddenField):
+    """The version of the record a form was loaded from (optimistic locking), as the
+    digits it was sent as. Anything else reads as "0", which no record has, so a garbled
+    form is refused as stale rather than failing or overwriting."""
+
+    def process_formdata(self, valuelist):
+        value = (valuelist[0] if valuelist else "") or ""
+        ok = value.isascii() and value.isdecimal() and len(value) < 10
+        self.data = value if ok else "0"
 
 
 class NoControlCharacters:

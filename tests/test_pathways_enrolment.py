@@ -428,6 +428,17 @@ def test_manager_edits_a_programme_and_a_stale_edit_is_refused(client_as, sar):
     assert client_as("practitioner").get(f"/pathways/programmes/{sar.id}").status_code == 403
 
 
+@pytest.mark.parametrize("version", ["\x7f", ":", "1.5", "-1", "٣", "9" * 40, "<script>"])
+def test_a_garbled_version_is_refused_as_stale_not_a_server_error(client_as, sar, version):
+    client = client_as("manager")
+    data = {"name": "Renamed", "eligibility": "One", "session_limit": "6", "driver_cap": "2",
+            "active": "y", "women_only": "y", "version": version}
+    response = client.post_form(f"/pathways/programmes/{sar.id}", data)
+    assert response.status_code == 200
+    assert "Someone else changed this programme" in response.get_data(as_text=True)
+    assert make_programme("sar").name == sar.name
+
+
 def test_new_programme_is_listed(client_as):
     client = client_as("manager")
     response = client.post_form("/pathways/programmes/new", {

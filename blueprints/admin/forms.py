@@ -1,12 +1,12 @@
 """Forms for managing users and teams, and for filtering the audit log."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, RadioField, SelectField,
+from wtforms import (BooleanField, DateField, EmailField, RadioField, SelectField,
                      StringField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from models.accounts import ROLES, SITE_TYPES, Team, User
 
-from ..form_fields import MultiCheckboxField, NoControlCharacters, WholeNumberField
+from ..form_fields import MultiCheckboxField, NoControlCharacters, VersionField, WholeNumberField
 
 
 class UserForm(FlaskForm):
@@ -23,7 +23,7 @@ class UserForm(FlaskForm):
                       validators=[DataRequired("Select a role")])
     teams = MultiCheckboxField("Teams", coerce=int)
     active = BooleanField("Account is active (the person can sign in)")
-    version = HiddenField()
+    version = VersionField()
 
     def __init__(self, *args, editing: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,9 +16,9 @@ from models.needs import MAX_NEED_NOTE, NEED_DOMAINS, NEED_LEVELS
 from models.notes import MAX_NOTE_LENGTH, NOTE_TYPES
 from models.people import (COMMUNICATION_NEEDS, CONSENT_SCOPES, ETHNIC_GROUPS, GENDERS,
                            HEARING_PURPOSES, HOUSING_STATUSES, OUTCOMES, REFERRAL_SOURCES,
-                           SCREENING_ROUTES, SHARE_KINDS, TRIAGE_RESULTS)
+                           SCREENING_ROUTES, TRIAGE_RESULTS)
 
-from ..form_fields import MultiCheckboxField, NoControlCharacters
+from ..form_fields import MultiCheckboxField, NoControlCharacters, VersionField
 
 
 def text(label, max_length, required=None, **kwargs):
@@ -189,7 +189,7 @@ class RegisterForm(PersonFields, ReferralFields):
 
 
 class PersonForm(PersonFields):
-    version = HiddenField()
+    version = VersionField()
 
 
 class ReferralForm(ReferralFields):
@@ -219,11 +219,11 @@ class CloseForm(CaseForm):
     outcome = RadioField("Outcome", choices=list(OUTCOMES.items()),
                          validators=[DataRequired("Choose the outcome")])
     closure_reason = long_text("Closure reason", 2000, "Enter why the referral is being closed")
-    version = HiddenField()
+    version = VersionField()
 
 
 class ReopenForm(CaseForm):
-    version = HiddenField()
+    version = VersionField()
 
 
 class ShareForm(CaseForm):
@@ -244,7 +244,7 @@ class NoteForm(CaseForm):
 class AmendForm(CaseForm):
     body = long_text("Corrected note", MAX_NOTE_LENGTH, "Enter the corrected note")
     reason = text("Reason for the amendment", 500, "Enter the reason for the amendment")
-    version = HiddenField()
+    version = VersionField()
 
 
 class NeedsForm(CaseForm):

@@ -36,7 +36,7 @@ from .finding import (find_duplicates, find_people, hidden_exact_match, known_el
 from .forms import (AmendForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm, NeedsForm, NoteForm,
                     PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
                     ShareForm, TriageForm)
-from .timeline_feed import decode_cursor, timeline_page, visible_referral_ids
+from .timeline_feed import decode_cursor, timeline_page
 
 bp = Blueprint("cases", __name__)
 LONDON = ZoneInfo("Europe/London")

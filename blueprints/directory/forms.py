@@ -12,7 +12,7 @@ from wtforms.validators import (DataRequired, Email, Length, NumberRange, Option
 from models.directory import (LONDON_BOROUGHS, REFERRAL_METHODS, SERVICE_STATUSES, SORTS,
                               TaxonomyTerm)
 
-from ..form_fields import MultiCheckboxField, NoControlCharacters, WholeNumberField
+from ..form_fields import MultiCheckboxField, NoControlCharacters, VersionField, WholeNumberField
 
 
 def _text(label: str, limit: int, required: str | None = None):
@@ -108,7 +108,7 @@ class ServiceForm(FlaskForm):
     accessibility = TextAreaField("Accessibility", validators=_text("Accessibility", 1000))
     status = RadioField("Status", choices=list(SERVICE_STATUSES.items()), default="active",
                         validators=[DataRequired("Select the service's status")])
-    version = HiddenField()
+    version = VersionField()
 
     def __init__(self, *args, service=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,7 +172,7 @@ class ServiceForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something (verify, archive, confirm an import): CSRF only."""
-    version = HiddenField()
+    version = VersionField()
 
 
 IMPORT_FORMATS = {"json": "Open Referral JSON (service_full or organization_full, or a list)",
@@ -247,7 +247,7 @@ class StatusForm(FlaskForm):
     changed_on = DateField("Date", validators=[DataRequired("Enter the date it happened, "
                                                             "like 2026-03-27")])
     note = TextAreaField("Note", validators=_text("Note", 1000))
-    version = HiddenField()
+    version = VersionField()
 
     def __init__(self, *args, service_referral=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,13 +5,13 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, RadioField,
+from wtforms import (BooleanField, DateField, EmailField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from models.library import AUDIENCES, TOPICS
 
-from ..form_fields import MultiCheckboxField, NoControlCharacters, WholeNumberField
+from ..form_fields import MultiCheckboxField, NoControlCharacters, VersionField, WholeNumberField
 
 SHEET_MAX = 6000  # about what fits on one printed A4 page in the print layout
 SHARE_MAX_DAYS = 90
@@ -54,7 +54,7 @@ class GuideForm(FlaskForm):
                                 validators=[DataRequired("Select at least one topic")])
     audiences = MultiCheckboxField("Audiences", choices=list(AUDIENCES.items()),
                                    validators=[DataRequired("Select at least one audience")])
-    version = HiddenField()
+    version = VersionField()
 
 
 class NewGuideForm(GuideForm, VersionFields):
@@ -77,7 +77,7 @@ class SheetForm(FlaskForm):
                                 validators=[DataRequired("Select at least one topic")])
     audiences = MultiCheckboxField("Audiences", choices=list(AUDIENCES.items()),
                                    validators=[DataRequired("Select at least one audience")])
-    version = HiddenField()
+    version = VersionField()
 
 
 class SessionForm(FlaskForm):
@@ -90,7 +90,7 @@ class SessionForm(FlaskForm):
     team = SelectField("Team", coerce=int, validators=[DataRequired("Select a team")])
     topics = MultiCheckboxField("Topics", choices=list(TOPICS.items()))
     handouts = MultiCheckboxField("Guides handed out", coerce=int)
-    version = HiddenField()
+    version = VersionField()
 
     def validate_date(self, field):
         if field.data and not (dt.date(2000, 1, 1) <= field.data <= dt.date(2100, 1, 1)):

@@ -22,7 +22,7 @@ from models.files import StoredFile
 from models.library import (SHARE_PURPOSES, Feedback, GuideVersion, ShareLink, TrainingSession,
                             token_hash)
 
-from ..access import public, require_team, role_required, user_team_ids
+from ..access import public, role_required, user_team_ids
 from ..audit import audit
 from ..downloads import send_stored_file
 from ..extensions import client_address, limiter

@@ -11,7 +11,7 @@ import random
 
 from models.base import writing
 from models.housing import Placement, Property, Unit, WaitingEntry
-from models.pathways import DRIVERS, Enrolment, PathwaySession, Programme
+from models.pathways import DRIVERS, Enrolment, Programme
 from models.people import Person, Referral
 
 from . import enrolments as rules

@@ -12,7 +12,7 @@ from models.housing import DESTINATIONS, PRIORITIES
 from models.pathways import (DRIVERS, ENROLMENT_STATUSES, GOAL_STATUSES, PROGRESS_LEVELS,
                              ROADMAP_CATEGORIES, SESSION_STATUSES)
 
-from ..form_fields import MultiCheckboxField, NoControlCharacters, WholeNumberField
+from ..form_fields import MultiCheckboxField, NoControlCharacters, VersionField, WholeNumberField
 
 DATE_MESSAGE = "Enter a real date, like 2026-03-14"
 
@@ -50,7 +50,7 @@ class ProgrammeForm(FlaskForm):
         invalid_message="Enter the most drivers as a number, like 3")
     women_only = BooleanField("Show women-only services first when making links")
     active = BooleanField("Taking enrolments")
-    version = HiddenField()
+    version = VersionField()
 
 
 class ProgrammeChoiceForm(FlaskForm):
@@ -93,7 +93,7 @@ def session_form_class(driver_keys: list[str]):
                             default="planned",
                             validators=[InputRequired("Choose what happened")])
         notes = TextAreaField("Notes", validators=text("Notes", 5000))
-        version = HiddenField()
+        version = VersionField()
 
     for key in driver_keys:
         setattr(SessionForm, f"progress_{key}", SelectField(
@@ -119,7 +119,7 @@ class GoalForm(FlaskForm):
 class GoalStatusForm(FlaskForm):
     status = SelectField("Where it has got to", choices=list(GOAL_STATUSES.items()),
                          validators=[DataRequired("Choose where the goal has got to")])
-    version = HiddenField()
+    version = VersionField()
 
 
 class RoadmapLinkForm(FlaskForm):
@@ -136,7 +136,7 @@ class RoadmapLinkForm(FlaskForm):
 class DischargeForm(FlaskForm):
     summary = TextAreaField("What she is taking with her", validators=text(
         "What she is taking with her", 3000, "Write a short summary for her roadmap"))
-    version = HiddenField()
+    version = VersionField()
 
 
 class CaseloadFilterForm(FlaskForm):

@@ -30,11 +30,15 @@ def time_to_assessment(scope: Scope) -> Figure | None:
                   len(BUCKETS) - 1)
     base = (Referral.select().join(first, JOIN.LEFT_OUTER, on=(first.c.referral_id == Referral.id))
             .where(Referral.team.in_(scope.team_ids) & in_period(Referral.received_at, scope)))
-    # Grouped by position: PostgreSQL does not match a parameterised CASE written twice.
-    rows = dict(base.select(bucket.alias("bucket"), fn.COUNT(Referral.id))
-                .group_by(SQL("1")).tuples())
-    average, assessed = (base.select(fn.AVG(hours) / 24.0, fn.COUNT(first.c.first_at))
-                         .tuples().get())
+    # One pass: per bucket, how many referrals, and the hours and number of those assessed
+    # (for the average). Grouped by position: PostgreSQL does not match a parameterised
+    # CASE written twice.
+    grouped = list(base.select(bucket.alias("bucket"), fn.COUNT(Referral.id), fn.SUM(hours),
+                               fn.COUNT(first.c.first_at)).group_by(SQL("1")).tuples())
+    rows = {key: n for key, n, _, _ in grouped}
+    assessed = sum(k for _, _, _, k in grouped)
+    total_hours = sum(h or 0 for _, _, h, _ in grouped)
+    average = total_hours / assessed / 24.0 if assessed else None
     labels = [label for _, label in BUCKETS] + [NOT_YET]
     # The buckets add up to the referrals received (published in other figures), so one
     # small bucket would be the total minus the others: a second one is withheld.

@@ -3,6 +3,7 @@ the session limit, goals, discharge and the roadmap, and who may see what."""
 import datetime as dt
 import hashlib
 import io
+import re
 
 import pytest
 from docx import Document
@@ -362,7 +363,8 @@ def test_hostile_roadmap_text_is_kept_as_text(client_as, referral, sar):
     data = client.get(f"/letters/documents/{document.id}/download").data
     text = docx_text(data)  # the document opens: the XML was not broken
     assert "<script>alert(1)</script> {{ 7*7 }} {% if 1 %}x{% endif %} </w:t><w:t>&amp;" in text
-    assert "49" not in text
+    # 7*7 was never worked out (a lone 49; numbers inside e-mail addresses don't count).
+    assert re.search(r"(?<!\d)49(?!\d)", text) is None
     import zipfile
     body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert "<script>" not in body and "&lt;script&gt;" in body

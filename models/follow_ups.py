@@ -52,7 +52,7 @@ def end_of_week(day: dt.date) -> dt.date:
 def follow_ups_for(user, today: dt.date | None = None, limit: int | None = None
                    ) -> dict[str, list[FollowUp]]:
     """The user's open follow-ups: {"overdue": [...], "this_week": [...]} (due today up to
-    Sunday), oldest first, each with its person and referral loaded, and how many there are
+    Sunday), oldest first, each with its person's name loaded, and how many there are
     of each ("overdue_total", "this_week_total"). Only follow-ups on referrals the user's
     teams can still see. With `limit`, each list holds at most that many (the home page):
     the database counts the rest, so a long list costs no more than a short one."""

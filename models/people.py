@@ -275,9 +275,7 @@ class Referral(BaseModel):
         query = cls.select()
         if team_ids is None:
             return query
-        ids = sorted(team_ids)
-        shared = ReferralShare.select(ReferralShare.referral).where(ReferralShare.team.in_(ids))
-        return query.where(cls.team.in_(ids) | cls.id.in_(shared))
+        return query.where(cls._held_or_shared(cls, team_ids))
 
     @classmethod
     def visible_at(cls, referral_column, team_ids: set[int] | None):
@@ -287,11 +285,17 @@ class Referral(BaseModel):
         (my follow-ups, today's hearings) rather than from every referral a team holds."""
         if team_ids is None:
             return SQL("1 = 1")
-        ids = sorted(team_ids)
         seen = cls.alias("seen_referral")
-        shared = ReferralShare.select(ReferralShare.referral).where(ReferralShare.team.in_(ids))
         return fn.EXISTS(seen.select(SQL("1")).where(
-            (seen.id == referral_column) & (seen.team.in_(ids) | seen.id.in_(shared))))
+            (seen.id == referral_column) & cls._held_or_shared(seen, team_ids)))
+
+    @staticmethod
+    def _held_or_shared(referral, team_ids: set[int]):
+        """`referral` (the model or an alias of it) is held by one of the teams, or was
+        shared with or transferred to one of them."""
+        ids = sorted(team_ids)
+        shared = ReferralShare.select(ReferralShare.referral).where(ReferralShare.team.in_(ids))
+        return referral.team.in_(ids) | referral.id.in_(shared)
 
 
 SHARE_KINDS = {"share": "Shared", "transfer": "Transferred"}

@@ -163,15 +163,20 @@ def seed_canaries(team: Team) -> CanarySeed:
     """One row of every model for `team`. (Team names are not marked: every team sees
     the list of teams, for example to share a referral.)"""
     seed = CanarySeed(team)
-    seed.made[Team] = team
+    fill(seed)
+    seed.marked = True
+    return seed
+
+
+def fill(seed: CanarySeed) -> None:
+    """One row of every model for the seed's team, marked unless the model is shared."""
+    seed.made[Team] = seed.team
     for model in ALL_MODELS:
         if model is Team:
             continue
         seed.marked = model not in SHARED_MODELS
         build = BUILDERS.get(model)
         seed.made[model] = build(seed) if build else build_automatically(model, seed)
-    seed.marked = True
-    return seed
 
 
 def find_markers(text: str) -> list[str]:

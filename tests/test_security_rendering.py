@@ -115,19 +115,10 @@ def test_stored_hostile_text_is_inert_on_every_page_and_fragment(app):
 
 def _fill(seed):
     """seed_canaries with a payload seed: every model's row for the seed's team."""
-    from models import ALL_MODELS
-    from models.accounts import Team
-    from tests.canary import BUILDERS, SHARED_MODELS, build_automatically
-    team = seed.team
-    team.name = "Team A " + seed.text("Team.name", 100)
-    team.save()
-    seed.made[Team] = team
-    for model in ALL_MODELS:
-        if model is Team:
-            continue
-        seed.marked = model not in SHARED_MODELS
-        build = BUILDERS.get(model)
-        seed.made[model] = build(seed) if build else build_automatically(model, seed)
+    from tests.canary import fill
+    seed.team.name = "Team A " + seed.text("Team.name", 100)
+    seed.team.save()
+    fill(seed)
 
 
 def _values_of(app, url, route):

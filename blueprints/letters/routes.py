@@ -65,10 +65,10 @@ def _version_or_404(template: LetterTemplate, version_id: int) -> TemplateVersio
 
 def _document_or_404(document_id: int) -> GeneratedDocument:
     """A generated document whose referral one of the user's teams may see; 404 otherwise."""
-    visible = Referral.visible_to(user_team_ids()).select(Referral.id)
     document = (GeneratedDocument.select()
                 .where((GeneratedDocument.id == document_id)
-                       & (GeneratedDocument.referral.in_(visible))).first())
+                       & Referral.visible_at(GeneratedDocument.referral, user_team_ids()))
+                .first())
     if document is None:
         abort(404)
     return document

@@ -2,7 +2,7 @@
 report is written yet."""
 from __future__ import annotations
 
-from models.people import Hearing, Person, Referral
+from models.follow_ups import hearings_today as hearings_on
 
 from ..optional import attribute, installed, link
 from ..period import london_today
@@ -11,28 +11,14 @@ LIMIT = 60
 COURT_REPORT = "court_report"  # the letters' purpose for the report to the court on the day
 
 
-def _today_from_case_work(team_ids: set[int]) -> list[dict] | None:
-    """Case work's own list of today's hearings, when case work is installed."""
-    source = attribute("models.follow_ups", "hearings_today")
-    if source is None:
-        return None
+def _today(team_ids: set[int]) -> list[dict]:
+    """Today's hearings on referrals the teams can see (case work's own list), at most
+    one more than the panel shows."""
     return [{"id": h.id, "court": h.court, "time": h.time, "courtroom": h.courtroom,
              "referral_id": h.referral_id, "person_id": h.referral.person_id,
              "given_name": h.referral.person.given_name,
              "family_name": h.referral.person.family_name}
-            for h in source(team_ids, limit=LIMIT + 1)]
-
-
-def _today_by_query(team_ids: set[int]) -> list[dict]:
-    return list(Hearing.select(Hearing.id, Hearing.court, Hearing.time, Hearing.courtroom,
-                               Referral.id.alias("referral_id"), Person.id.alias("person_id"),
-                               Person.given_name, Person.family_name)
-                .join(Referral, on=(Hearing.referral == Referral.id))
-                .join(Person, on=(Referral.person == Person.id))
-                .where((Hearing.date == london_today())
-                       & Referral.id.in_(Referral.visible_to(team_ids).select(Referral.id)))
-                .order_by(Hearing.time.asc(nulls="LAST"), Hearing.court)
-                .limit(LIMIT + 1).dicts())
+            for h in hearings_on(team_ids, limit=LIMIT + 1)]
 
 
 def _with_court_report(referral_ids: list[int]) -> set[int] | None:
@@ -60,9 +46,7 @@ def _court_report_template_id() -> int | None:
 
 def hearings_today(user, team_ids: set[int]) -> dict:
     """Hearings today (London date) on referrals my teams hold or share, by time."""
-    rows = _today_from_case_work(team_ids)
-    if rows is None:
-        rows = _today_by_query(team_ids)
+    rows = _today(team_ids)
     reported = _with_court_report([r["referral_id"] for r in rows[:LIMIT]])
     template_id = _court_report_template_id() if reported is not None else None
     items = []

@@ -316,6 +316,14 @@ def _workers_of(master: int) -> list[int]:
     return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
+def _wait_for(condition, minimum: float, limit: float = 30.0) -> None:
+    """Wait at least `minimum` seconds, then until `condition()` holds (at most `limit`)."""
+    time.sleep(minimum)
+    deadline = time.monotonic() + limit
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def _write_until(browser, stop: threading.Event, acknowledged: list, attempts: list):
     token = None
     n = 0
@@ -352,7 +360,8 @@ def test_killing_the_server_mid_write_loses_no_acknowledged_write(app, tmp_path)
         writer = threading.Thread(target=_write_until,
                                   args=(browser, stop, acknowledged, attempts))
         writer.start()
-        time.sleep(1.5)
+        # Progress, not a fixed time, decides when to strike: a busy machine writes slower.
+        _wait_for(lambda: len(acknowledged) >= 6, minimum=1.5)
         killed = _workers_of(server.pid)
         for pid in killed:  # the worker dies mid-write; the master starts another
             os.kill(pid, signal.SIGKILL)
@@ -363,7 +372,8 @@ def test_killing_the_server_mid_write_loses_no_acknowledged_write(app, tmp_path)
         server.wait(timeout=10)
         time.sleep(0.3)
         server = _start_server(url, port)  # restart on the same database
-        time.sleep(1.0)
+        before_restart = len(acknowledged)
+        _wait_for(lambda: len(acknowledged) >= max(10, before_restart + 2), minimum=1.0)
         stop.set()
         writer.join(timeout=30)
     finally:

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 from flask import abort
 
+from peewee import SQL, fn
+
 from models.people import Person, Referral
+from models.prepared import prepared
 
 from .access import user_team_ids
 
 
+@prepared
+def _visible_person(person, teams):
+    query = Person.select().where(Person.id == person)
+    if teams is not None:
+        # One referral the teams may see is enough (an indexed lookup by person, rather
+        # than listing everyone the teams work with).
+        query = query.where(fn.EXISTS(Referral.visible_to(teams).select(SQL("1"))
+                                      .where(Referral.person == Person.id)))
+    return query
+
+
 def get_person_or_404(person_id) -> Person:
-    person = Person.get_or_none(Person.id == _int_or_404(person_id))
     team_ids = user_team_ids()
-    # One referral the teams may see is enough (an indexed lookup by person, rather than
-    # listing everyone the teams work with).
-    if person is None or (team_ids is not None and not Referral.visible_to(team_ids)
-                          .where(Referral.person == person.id).exists()):
+    rows = _visible_person(person=_int_or_404(person_id),
+                           teams=None if team_ids is None else sorted(team_ids))
+    if not rows:
         abort(404)
-    return person
+    return rows[0]
 
 
 def get_referral_or_404(referral_id) -> Referral:

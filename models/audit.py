@@ -14,6 +14,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from .accounts import User
 from .base import BaseModel, db, is_postgres, utcnow
+from .prepared import prepared
 
 GENESIS = "0" * 64
 # Arbitrary constant naming the advisory lock that serialises audit appends on PostgreSQL.
@@ -64,7 +65,8 @@ class AuditEvent(BaseModel):
         with db.atomic():
             if is_postgres():
                 db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_AUDIT_LOCK,))
-            last = cls.select(cls.id, cls.hash).order_by(cls.id.desc()).limit(1).first()
+            rows = _last_event()
+            last = rows[0] if rows else None
             event = cls(
                 id=(last.id + 1) if last else 1,
                 at=utcnow(),
@@ -79,7 +81,7 @@ class AuditEvent(BaseModel):
                 prev_hash=last.hash if last else GENESIS,
             )
             event.hash = event.compute_hash()
-            event.save(force_insert=True)
+            _append.execute(**{f.name: event.__data__.get(f.name) for f in cls._meta.sorted_fields})
         return event
 
     @classmethod
@@ -97,3 +99,9 @@ class AuditEvent(BaseModel):
             expected_prev, expected_id = event.hash, event.id + 1
             checked += 1
         return checked, None, ""
+
+
+# Every audited request appends a row: both statements are composed once (models/prepared.py).
+_last_event = prepared(lambda: AuditEvent.select(AuditEvent.id, AuditEvent.hash)
+                       .order_by(AuditEvent.id.desc()).limit(1))
+_append = prepared(lambda **row: AuditEvent.insert(**row))

@@ -12,6 +12,7 @@ looks the same on both too.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from markupsafe import Markup, escape
@@ -136,14 +137,23 @@ class FullText:
         return [row[0] for row in cursor.fetchall()]
 
 
+@functools.lru_cache(maxsize=64)
+def word_pattern(q: str | None) -> re.Pattern | None:
+    """A pattern finding the words of `q` as prefixes of words in a text (None if `q`
+    has no words). Kept per entry: a page of results highlights every row with it."""
+    words = terms(q)
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
+                      re.IGNORECASE | re.UNICODE)
+
+
 def highlight(text: str | None, q: str | None) -> Markup:
     """`text`, escaped, with the words of `q` (as prefixes) wrapped in <mark>."""
     text = text or ""
-    words = terms(q)
-    if not words:
+    pattern = word_pattern(q)
+    if pattern is None:
         return Markup(escape(text))
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
-                         re.IGNORECASE | re.UNICODE)
     out, last = [], 0
     for match in pattern.finditer(text):  # matched on the raw text, escaped piece by piece
         out.append(str(escape(text[last:match.start()])))

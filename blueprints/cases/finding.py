@@ -14,6 +14,7 @@ from models.base import is_postgres
 from models.identifiers import (nhs_number_is_valid, normalise_nhs_number, normalise_pnc_id,
                                 pnc_id_is_valid)
 from models.people import Person, Referral, name_key
+from models.prepared import prepared
 
 RESULTS_LIMIT = 25
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y", "%d/%m/%y")
@@ -72,9 +73,15 @@ def parse_query(q: str | None) -> Query:
 def _prefix(field, word: str):
     """`field` starts with `word` (a name key: letters and digits only), using the index:
     GLOB on SQLite, LIKE with the pattern-ops index on PostgreSQL."""
-    if is_postgres():
-        return Expression(field, "LIKE", word + "%")
-    return Expression(field, "GLOB", word + "*")
+    return _matches(field, _prefix_pattern(word))
+
+
+def _prefix_pattern(word: str) -> str:
+    return word + ("%" if is_postgres() else "*")
+
+
+def _matches(field, pattern: str):
+    return Expression(field, "LIKE" if is_postgres() else "GLOB", pattern)
 
 
 def _criteria(query: Query):
@@ -106,6 +113,16 @@ def visible_condition(team_ids: set[int] | None):
     return fn.EXISTS(held)
 
 
+@prepared
+def _one_word(pattern, teams, limit, given):
+    """People whose family (or `given`) name starts with the pattern, in name order: the
+    search as someone types a name (composed once, see models/prepared.py)."""
+    key, other = ((Person.given_key, Person.family_key) if given
+                  else (Person.family_key, Person.given_key))
+    return (Person.select().where(_matches(key, pattern) & visible_condition(teams))
+            .order_by(key, other, Person.id).limit(limit))
+
+
 def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -> list[Person]:
     """People the teams work with who match the search box entry: family names first (in
     name order), then given names."""
@@ -115,14 +132,13 @@ def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -
         # One word: family-name matches, then given-name matches, each read along its
         # (key, other key, id) index and stopped at a page, rather than sorting every
         # "smi…" in the country.
-        word, visible = query.words[0], visible_condition(team_ids)
-        by_family = list(Person.select().where(_prefix(Person.family_key, word) & visible)
-                         .order_by(Person.family_key, Person.given_key, Person.id).limit(limit))
+        where = dict(pattern=_prefix_pattern(query.words[0]), limit=limit,
+                     teams=None if team_ids is None else sorted(team_ids))
+        by_family = _one_word(given=False, **where)
         if len(by_family) >= limit:
             return by_family
         seen = {p.id for p in by_family}
-        by_given = (Person.select().where(_prefix(Person.given_key, word) & visible)
-                    .order_by(Person.given_key, Person.family_key, Person.id).limit(limit))
+        by_given = _one_word(given=True, **where)
         return (by_family + [p for p in by_given if p.id not in seen])[:limit]
     condition = _criteria(query)
     if condition is None:

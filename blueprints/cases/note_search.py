@@ -2,7 +2,6 @@
 search through models/search.py), newest first, with the matching words highlighted."""
 from __future__ import annotations
 
-import re
 
 from markupsafe import Markup
 
@@ -10,7 +9,8 @@ from models.accounts import Team, User
 from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT, TEAM_ONLY_TYPES, CaseNote
 from models.people import Person, Referral
-from models.search import highlight, terms
+from models.prepared import prepared
+from models.search import highlight, terms, word_pattern
 
 RESULTS = 25
 SNIPPET = 320
@@ -18,11 +18,9 @@ SNIPPET = 320
 
 def snippet(text: str, q: str, width: int = SNIPPET) -> Markup:
     """The part of `text` around the first matching word, escaped, matches in <mark>."""
-    words = terms(q)
+    pattern = word_pattern(q)
     start = 0
-    if words:
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")",
-                             re.IGNORECASE | re.UNICODE)
+    if pattern is not None:
         found = pattern.search(text)
         if found:
             start = max(0, found.start() - width // 3)
@@ -54,6 +52,22 @@ def _sqlite_ids(words: list[str], team_ids: set[int], before_id: int | None,
     return [row[0] for row in db.execute_sql(sql, params)]
 
 
+_author = User.alias()
+
+
+def _with_names(query):
+    """Notes newest first, each with person, author and team loaded."""
+    return (query.select(CaseNote, Person.given_name, Person.family_name, Person.id,
+                         _author.id, _author.name, Team.id, Team.name)
+            .join(Person, on=(CaseNote.person == Person.id), attr="person")
+            .switch(CaseNote).join(_author, on=(CaseNote.author == _author.id), attr="author")
+            .switch(CaseNote).join(Team, on=(CaseNote.team == Team.id), attr="team")
+            .order_by(CaseNote.id.desc()))
+
+
+_notes_by_id = prepared(lambda ids: _with_names(CaseNote.select()).where(CaseNote.id.in_(ids)))
+
+
 def search_notes(q: str, team_ids: set[int] | None, before_id: int | None = None,
                  limit: int = RESULTS) -> list[CaseNote]:
     """Notes matching every word of `q` that the teams may read, newest first (by id: notes
@@ -61,17 +75,11 @@ def search_notes(q: str, team_ids: set[int] | None, before_id: int | None = None
     words = terms(q)
     if not words:
         return []
-    author = User.alias()
-    query = (CaseNote.select(CaseNote, Person.given_name, Person.family_name, Person.id,
-                             author.id, author.name, Team.id, Team.name)
-             .join(Person, on=(CaseNote.person == Person.id), attr="person")
-             .switch(CaseNote).join(author, on=(CaseNote.author == author.id), attr="author")
-             .switch(CaseNote).join(Team, on=(CaseNote.team == Team.id), attr="team")
-             .order_by(CaseNote.id.desc()).limit(limit))
     if is_sqlite() and team_ids is not None:
         ids = _sqlite_ids(words, team_ids, before_id, limit)
-        return list(query.where(CaseNote.id.in_(ids or [0]))) if ids else []
-    query = query.where(NOTE_TEXT.matches(CaseNote.id, q) & CaseNote.visible_condition(team_ids))
+        return _notes_by_id(ids=ids) if ids else []
+    query = (_with_names(CaseNote.select()).limit(limit)
+             .where(NOTE_TEXT.matches(CaseNote.id, q) & CaseNote.visible_condition(team_ids)))
     if team_ids is not None:
         query = query.where(CaseNote.referral.in_(Referral.visible_to(team_ids)
                                                   .select(Referral.id)))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
-from peewee import JOIN, IntegrityError, fn
+from peewee import IntegrityError, fn
 
 from models.accounts import Membership, Team, User
 from models.audit import AuditEvent
@@ -36,6 +36,7 @@ from .finding import (find_duplicates, find_people, hidden_exact_match, known_el
 from .forms import (AmendForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm, NeedsForm, NoteForm,
                     PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
                     ShareForm, TriageForm)
+from .reads import latest_needs, open_follow_ups, open_referrals, person_referrals
 from .timeline_feed import decode_cursor, timeline_page
 
 bp = Blueprint("cases", __name__)
@@ -126,8 +127,8 @@ def index():
             cursor = (dt.datetime.fromisoformat(at), int(ref_id))
         except ValueError:
             abort(404)
-    mine = _open_referrals(team_ids, CASELOAD_PAGE, assigned_to=current_user.id)
-    team_rows = _open_referrals(team_ids, CASELOAD_PAGE + 1, cursor=cursor)
+    mine = open_referrals(team_ids, CASELOAD_PAGE, assigned_to=current_user.id)
+    team_rows = open_referrals(team_ids, CASELOAD_PAGE + 1, cursor=cursor)
     more = len(team_rows) > CASELOAD_PAGE
     team_rows = team_rows[:CASELOAD_PAGE]
     next_before = (f"{team_rows[-1].received_at.isoformat(timespec='microseconds')}_"
@@ -138,36 +139,6 @@ def index():
     return render("cases/index.html", title="People", q=q, results=results, elsewhere=elsewhere,
                   access_form=RequestAccessForm(q=q), mine=mine, team_rows=team_rows,
                   next_before=next_before)
-
-
-def _open_referrals(team_ids: set[int], limit: int, cursor=None, assigned_to=None):
-    """Open referrals the teams hold or were given, newest first, with person and team.
-    Held and shared referrals are read separately and merged, so each read walks the
-    (team, status, received) index instead of every referral."""
-    def page(condition):
-        # Only what the list shows: building full rows costs more than the query.
-        query = (Referral.select(Referral.id, Referral.received_at, Referral.source,
-                                 Referral.person, Referral.team, Person.id, Person.given_name,
-                                 Person.family_name, Team.id, Team.name)
-                 .join(Person, on=(Referral.person == Person.id))
-                 .switch(Referral).join(Team, on=(Referral.team == Team.id))
-                 .where(condition & (Referral.status == "open"))
-                 .order_by(Referral.received_at.desc(), Referral.id.desc()).limit(limit))
-        if assigned_to is not None:
-            query = query.where(Referral.assigned_to == assigned_to)
-        if cursor:
-            at, ref_id = cursor
-            query = query.where((Referral.received_at < at)
-                                | ((Referral.received_at == at) & (Referral.id < ref_id)))
-        return list(query)
-
-    ids = sorted(team_ids) or [0]
-    held = page(Referral.team.in_(ids))
-    shared = page(Referral.id.in_(ReferralShare.select(ReferralShare.referral)
-                                  .where(ReferralShare.team.in_(ids)))
-                  & Referral.team.not_in(ids))
-    rows = sorted(held + shared, key=lambda r: (r.received_at, r.id), reverse=True)
-    return rows[:limit]
 
 
 @bp.route("/people/request-access", methods=["POST"])
@@ -286,24 +257,6 @@ def _create_referral(person: Person, form) -> Referral:
 
 # -- the person page -------------------------------------------------------------------
 
-def _latest_needs(person, referral_ids):
-    """The latest visible needs assessment and what changed since the one before it."""
-    assessments = list(NeedsAssessment.select(NeedsAssessment, User.name)
-                       .join(User, on=(NeedsAssessment.assessed_by == User.id), attr="assessor")
-                       .where((NeedsAssessment.person == person.id)
-                              & NeedsAssessment.referral.in_(referral_ids or [0]))
-                       .order_by(NeedsAssessment.assessed_at.desc(), NeedsAssessment.id.desc())
-                       .limit(2))
-    if not assessments:
-        return None, None, []
-    ratings: dict[int, dict] = {a.id: {} for a in assessments}
-    for rating in NeedRating.select().where(NeedRating.assessment.in_(list(ratings))):
-        ratings[rating.assessment_id][rating.domain] = rating
-    latest = assessments[0]
-    previous = ratings[assessments[1].id] if len(assessments) > 1 else None
-    return latest, ratings[latest.id], changes_between(previous, ratings[latest.id])
-
-
 def _access_log(person):
     """Who has opened or changed this record: one row per user, most recent first."""
     rows = (AuditEvent.select(AuditEvent.actor, fn.MAX(AuditEvent.at).alias("last"),
@@ -327,30 +280,17 @@ def _note_form(person, referrals) -> NoteForm:
     return form
 
 
-def _person_referrals(person) -> list[Referral]:
-    return list(Referral.visible_to(_team_ids()).select(Referral, Team, User.name)
-                .join(Team, on=(Referral.team == Team.id))
-                .switch(Referral).join(User, on=(Referral.assigned_to == User.id),
-                                       join_type=JOIN.LEFT_OUTER, attr="assignee")
-                .where(Referral.person == person.id)
-                .order_by(Referral.received_at.desc()))
-
-
 @bp.route("/people/<int:person_id>")
 @role_required(*CASEWORKERS)
 def detail(person_id: int):
     """The person page: details, referrals, needs, follow-ups and the timeline."""
     person = get_person_or_404(person_id)
     team_ids = _team_ids()
-    referrals = _person_referrals(person)
+    referrals = person_referrals(person, _team_ids())
     referral_ids = [r.id for r in referrals]
     entries, next_cursor = timeline_page(person, team_ids, referral_ids=referral_ids)
-    latest, latest_ratings, changes = _latest_needs(person, referral_ids)
-    follow_ups = list(FollowUp.select(FollowUp, User.name)
-                      .join(User, on=(FollowUp.assigned_to == User.id), attr="assignee")
-                      .where(FollowUp.referral.in_(referral_ids or [0])
-                             & FollowUp.done_at.is_null())
-                      .order_by(FollowUp.due_date).limit(20))
+    latest, latest_ratings, changes = latest_needs(person, referral_ids)
+    follow_ups = open_follow_ups(referral_ids)
     is_manager = current_user.role == "manager"
     with writing():
         audit("person.viewed", object_type="person", object_id=person.id, person_id=person.id)
@@ -605,7 +545,7 @@ def _save_status(ref, version, detail, message, form):
 def add_note(person_id: int):
     """Add a case note (htmx: the timeline updates in place; without JS: redirect)."""
     person = get_person_or_404(person_id)
-    referrals = _person_referrals(person)
+    referrals = person_referrals(person, _team_ids())
     form = _note_form(person, referrals)
     if form.validate_on_submit():
         ref = next((r for r in referrals if r.id == form.referral.data), None)
@@ -639,7 +579,7 @@ def _person_page_with(person, referrals, note_form):
     team_ids = _team_ids()
     referral_ids = [r.id for r in referrals]
     entries, next_cursor = timeline_page(person, team_ids, referral_ids=referral_ids)
-    latest, latest_ratings, changes = _latest_needs(person, referral_ids)
+    latest, latest_ratings, changes = latest_needs(person, referral_ids)
     return render("cases/detail.html", title=person.full_name, person=person,
                   referrals=referrals, entries=entries, next_cursor=next_cursor,
                   note_form=note_form, latest=latest, latest_ratings=latest_ratings,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from models.accounts import Team, User
+from models.prepared import prepared
 from models.notes import CaseNote
 from models.people import Referral
 from models.timeline import TimelineEvent
@@ -45,14 +46,47 @@ def decode_cursor(value: str | None) -> tuple | None:
         return None
 
 
-def _older_than(model, at_field, source: int, cursor: tuple):
-    """Rows of one source that sort after `cursor` (newest-first order)."""
-    c_at, c_source, c_id = cursor
-    if source < c_source:
-        return at_field <= c_at
-    if source > c_source:
-        return at_field < c_at
-    return (at_field < c_at) | ((at_field == c_at) & (model.id < c_id))
+def _older_than(model, at_field, source: int, at, item_id, from_note: bool):
+    """Rows of one source that sort after the cursor (newest-first order): the cursor's
+    time `at`, its item id, and whether it stands on a note (notes sort before events
+    of the same instant)."""
+    cursor_source = NOTE if from_note else EVENT
+    if source < cursor_source:
+        return at_field <= at
+    if source > cursor_source:
+        return at_field < at
+    return (at_field < at) | ((at_field == at) & (model.id < item_id))
+
+
+_author = User.alias()
+
+
+# Composed once per shape (models/prepared.py): these run on every person page.
+@prepared
+def _notes(person, referrals, teams, limit, at=None, item=None, from_note=None):
+    query = (CaseNote.select(CaseNote, _author.id, _author.name, Team.id, Team.name)
+             .join(_author, on=(CaseNote.author == _author.id), attr="author")
+             .switch(CaseNote).join(Team, on=(CaseNote.team == Team.id), attr="team")
+             .where((CaseNote.person == person) & CaseNote.referral.in_(referrals)
+                    & CaseNote.visible_condition(teams))
+             .order_by(CaseNote.created_at.desc(), CaseNote.id.desc()).limit(limit))
+    if at is not None:
+        query = query.where(_older_than(CaseNote, CaseNote.created_at, NOTE, at, item, from_note))
+    return query
+
+
+@prepared
+def _events(person, referrals, limit, at=None, item=None, from_note=None):
+    query = (TimelineEvent.select(TimelineEvent, _author.id, _author.name, Team.id, Team.name)
+             .join(_author, JOIN.LEFT_OUTER, on=(TimelineEvent.author == _author.id),
+                   attr="author")
+             .switch(TimelineEvent).join(Team, on=(TimelineEvent.team == Team.id), attr="team")
+             .where((TimelineEvent.person == person) & TimelineEvent.referral.in_(referrals))
+             .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc()).limit(limit))
+    if at is not None:
+        query = query.where(_older_than(TimelineEvent, TimelineEvent.at, EVENT, at, item,
+                                        from_note))
+    return query
 
 
 def visible_referral_ids(person, team_ids) -> list[int]:
@@ -67,25 +101,16 @@ def timeline_page(person, team_ids, cursor: tuple | None = None, size: int = PAG
         referral_ids = visible_referral_ids(person, team_ids)
     if not referral_ids:
         return [], None
-    author = User.alias()
-    # The joined author and team must carry their ids: assigning a joined row to the
-    # foreign key sets the key from it.
-    notes = (CaseNote.select(CaseNote, author.id, author.name, Team.id, Team.name)
-             .join(author, on=(CaseNote.author == author.id), attr="author")
-             .switch(CaseNote).join(Team, on=(CaseNote.team == Team.id), attr="team")
-             .where((CaseNote.person == person.id) & CaseNote.referral.in_(referral_ids)
-                    & CaseNote.visible_condition(team_ids))
-             .order_by(CaseNote.created_at.desc(), CaseNote.id.desc()).limit(size + 1))
-    events = (TimelineEvent.select(TimelineEvent, author.id, author.name, Team.id, Team.name)
-              .join(author, JOIN.LEFT_OUTER, on=(TimelineEvent.author == author.id),
-                    attr="author")
-              .switch(TimelineEvent).join(Team, on=(TimelineEvent.team == Team.id), attr="team")
-              .where((TimelineEvent.person == person.id)
-                     & TimelineEvent.referral.in_(referral_ids))
-              .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc()).limit(size + 1))
+    # The joined author and team carry their ids: assigning a joined row to the foreign
+    # key sets the key from it.
+    where = {}
     if cursor:
-        notes = notes.where(_older_than(CaseNote, CaseNote.created_at, NOTE, cursor))
-        events = events.where(_older_than(TimelineEvent, TimelineEvent.at, EVENT, cursor))
+        at, source, item_id = cursor
+        where = dict(at=at, item=item_id, from_note=source == NOTE)
+    teams = None if team_ids is None else sorted(team_ids)
+    notes = _notes(person=person.id, referrals=referral_ids, teams=teams, limit=size + 1,
+                   **where)
+    events = _events(person=person.id, referrals=referral_ids, limit=size + 1, **where)
     entries = ([Entry("note", n.created_at, n) for n in notes]
                + [Entry("event", e.at, e) for e in events])
     entries.sort(key=lambda e: e.key, reverse=True)

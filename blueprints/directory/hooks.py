@@ -4,6 +4,7 @@ referral sections on the case pages, the subject access export, and the letters'
 from __future__ import annotations
 
 from models.directory import Service
+from models.prepared import prepared
 from models.service_referrals import (SERVICE_REFERRAL_STATUSES, ServiceReferral,
                                       ServiceReferralUpdate)
 
@@ -13,12 +14,19 @@ def _rows(query):
                 .order_by(ServiceReferral.sent_on.desc(), ServiceReferral.id.desc()))
 
 
+@prepared
+def _seen_by(person, teams):
+    from models.people import Referral
+    return (ServiceReferral.visible_to(teams)
+            .select(ServiceReferral, Service).join(Service)
+            .where(ServiceReferral.referral.in_(
+                Referral.select(Referral.id).where(Referral.person == person)))
+            .order_by(ServiceReferral.sent_on.desc(), ServiceReferral.id.desc()))
+
+
 def person_panel(person, team_ids):
     """Services the person has been referred to, on referrals these teams may see."""
-    from models.people import Referral
-    rows = _rows(ServiceReferral.visible_to(team_ids)
-                 .where(ServiceReferral.referral.in_(
-                     Referral.select(Referral.id).where(Referral.person == person))))
+    rows = _seen_by(person=person.id, teams=None if team_ids is None else sorted(team_ids))
     if not rows:
         return None
     return ("Referrals to services", "directory/_service_referrals_panel.html", {"rows": rows})

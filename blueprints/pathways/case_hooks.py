@@ -6,15 +6,21 @@ from models.housing import DESTINATIONS, Placement, WaitingEntry
 from models.pathways import (DRIVERS, ENROLMENT_STATUSES, Enrolment, EnrolmentDriver, Goal,
                              PathwaySession, Programme, RoadmapLink)
 from models.people import Referral
+from models.prepared import prepared
+
+
+@prepared
+def _enrolments_seen(person, teams):
+    return (Enrolment.select(Enrolment, Programme)
+            .join(Programme)
+            .where((Enrolment.person == person) & Referral.visible_at(Enrolment.referral, teams))
+            .order_by(Enrolment.enrolled_at.desc()))
 
 
 def pathways_panel(person, team_ids):
     """Her pathway enrolments the viewer's teams may see (None: no section)."""
-    rows = list(Enrolment.select(Enrolment, Programme)
-                .join(Programme)
-                .where((Enrolment.person == person.id)
-                       & Referral.visible_at(Enrolment.referral, team_ids))
-                .order_by(Enrolment.enrolled_at.desc()))
+    rows = _enrolments_seen(person=person.id,
+                            teams=None if team_ids is None else sorted(team_ids))
     if not rows:
         return None
     return ("Pathways", "pathways/_person_panel.html", {"rows": rows})

@@ -1,0 +1,122 @@
+"""Queries whose SQL is composed once per shape, then only run.
+
+Peewee composes a query's SQL from its expression tree on every run. On the case pages that
+costs more than the database's own work: a person page ran 14 statements in 0.6 ms but
+spent about 6 ms composing them. A prepared query is built once per shape with stand-in
+values in place of the real ones; each later run puts the real values where the stand-ins
+were and hands the rows to the query's own row builder, so callers get the same model
+objects, joined rows included, as from the query itself.
+
+    notes_of = prepared(lambda person, teams: CaseNote.select()
+                        .where((CaseNote.person == person) & CaseNote.team.in_(teams)))
+    notes_of(person=7, teams=[1, 2])
+
+The builder is called with keyword arguments only. What a value may be:
+- an int, str or datetime: a stand-in is passed, and the real value is bound each run;
+- a list, tuple or set of those: a list of stand-ins of the same length (the length is
+  part of the shape);
+- None or a bool: passed as it is and part of the shape (the builder may branch on it).
+Anything the SQL depends on must come in through these arguments: a value the builder
+reads from elsewhere (today's date, the signed-in user) would be frozen at the first run.
+The builder may leave a value out of the query (one branch needs it, another not), but
+must not compute with a stand-in: only bools and None are real when it runs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Callable
+
+from .base import db
+
+# Stand-ins no real value can equal: ids are positive, no text holds a NUL, no stored
+# time is in the year 1.
+_INT_BASE = -(10 ** 15)
+
+
+class _StandIns:
+    def __init__(self):
+        self.places: dict = {}
+
+    def make(self, name: str, value, index: int | None = None):
+        n = len(self.places)
+        if isinstance(value, dt.datetime):
+            stand_in = dt.datetime(1, 1, 1) + dt.timedelta(microseconds=n + 1)
+        elif isinstance(value, str):
+            stand_in = f"\x00prepared-{n}"
+        elif isinstance(value, int):
+            stand_in = _INT_BASE - n
+        else:
+            raise TypeError(f"a prepared query cannot take {type(value).__name__} ({name})")
+        self.places[stand_in] = (name, index)
+        return stand_in
+
+
+def _shape(values: dict) -> tuple:
+    shape = []
+    for name in sorted(values):
+        value = values[name]
+        if value is None or isinstance(value, bool):
+            shape.append((name, value))
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            shape.append((name, "list", len(value)))
+        else:
+            shape.append((name, type(value).__name__))
+    return tuple(shape)
+
+
+class Prepared:
+    """A query builder and the SQL it composed for each shape seen so far."""
+
+    def __init__(self, build: Callable):
+        self.build = build
+        self._compiled: dict = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, key, values: dict):
+        stand_ins = _StandIns()
+        arguments = {}
+        for name, value in values.items():
+            if value is None or isinstance(value, bool):
+                arguments[name] = value
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                arguments[name] = [stand_ins.make(name, v, i) for i, v in enumerate(value)]
+            else:
+                arguments[name] = stand_ins.make(name, value)
+        query = self.build(**arguments)
+        sql, params = query.sql()
+        # Each parameter is either a constant of the query or the place of a real value.
+        places = [stand_ins.places.get(p) if isinstance(p, (int, str, dt.datetime))
+                  and not isinstance(p, bool) else None for p in params]
+        compiled = (query, sql, params, places)
+        with self._lock:
+            self._compiled[key] = compiled
+        return compiled
+
+    def __call__(self, **values) -> list:
+        """Run the query with these values; its rows, as the query itself would give them."""
+        query, cursor = self._run(values)
+        return list(query._get_cursor_wrapper(cursor))
+
+    def execute(self, **values) -> None:
+        """Run a statement that returns no rows wanted (an INSERT, say)."""
+        self._run(values)
+
+    def _run(self, values: dict):
+        key = (type(db.obj), _shape(values))
+        compiled = self._compiled.get(key) or self._compile(key, values)
+        query, sql, params, places = compiled
+        lists = {name: list(v) for name, v in values.items()
+                 if isinstance(v, (list, tuple, set, frozenset))}
+        bound = []
+        for constant, place in zip(params, places):
+            if place is None:
+                bound.append(constant)
+            else:
+                name, index = place
+                bound.append(values[name] if index is None else lists[name][index])
+        return query, db.execute_sql(sql, bound)
+
+
+def prepared(build: Callable) -> Prepared:
+    return Prepared(build)

@@ -3,11 +3,10 @@ see it (so another team's records are not even confirmed to exist)."""
 from __future__ import annotations
 
 from flask import abort
-
 from peewee import SQL, fn
 
 from models.people import Person, Referral
-from models.prepared import prepared
+from models.prepared import prepared, team_list
 
 from .access import user_team_ids
 
@@ -26,7 +25,7 @@ def _visible_person(person, teams):
 def get_person_or_404(person_id) -> Person:
     team_ids = user_team_ids()
     rows = _visible_person(person=_int_or_404(person_id),
-                           teams=None if team_ids is None else sorted(team_ids))
+                           teams=team_list(team_ids))
     if not rows:
         abort(404)
     return rows[0]

@@ -81,7 +81,8 @@ class AuditEvent(BaseModel):
                 prev_hash=last.hash if last else GENESIS,
             )
             event.hash = event.compute_hash()
-            _append.execute(**{f.name: event.__data__.get(f.name) for f in cls._meta.sorted_fields})
+            _append.execute(**{f.name: event.__data__.get(f.name)
+                               for f in cls._meta.sorted_fields})
         return event
 
     @classmethod

@@ -120,3 +120,8 @@ class Prepared:
 
 def prepared(build: Callable) -> Prepared:
     return Prepared(build)
+
+
+def team_list(team_ids) -> list[int] | None:
+    """Team ids as a prepared query takes them: sorted, or None (every team, for admins)."""
+    return None if team_ids is None else sorted(team_ids)

@@ -14,7 +14,7 @@ from models.base import is_postgres
 from models.identifiers import (nhs_number_is_valid, normalise_nhs_number, normalise_pnc_id,
                                 pnc_id_is_valid)
 from models.people import Person, Referral, name_key
-from models.prepared import prepared
+from models.prepared import prepared, team_list
 
 RESULTS_LIMIT = 25
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y", "%d/%m/%y")
@@ -133,7 +133,7 @@ def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -
         # (key, other key, id) index and stopped at a page, rather than sorting every
         # "smi…" in the country.
         where = dict(pattern=_prefix_pattern(query.words[0]), limit=limit,
-                     teams=None if team_ids is None else sorted(team_ids))
+                     teams=team_list(team_ids))
         by_family = _one_word(given=False, **where)
         if len(by_family) >= limit:
             return by_family

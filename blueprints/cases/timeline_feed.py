@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from models.accounts import Team, User
-from models.prepared import prepared
+from models.prepared import prepared, team_list
 from models.notes import CaseNote
 from models.people import Referral
 from models.timeline import TimelineEvent
@@ -107,7 +107,7 @@ def timeline_page(person, team_ids, cursor: tuple | None = None, size: int = PAG
     if cursor:
         at, source, item_id = cursor
         where = dict(at=at, item=item_id, from_note=source == NOTE)
-    teams = None if team_ids is None else sorted(team_ids)
+    teams = team_list(team_ids)
     notes = _notes(person=person.id, referrals=referral_ids, teams=teams, limit=size + 1,
                    **where)
     events = _events(person=person.id, referrals=referral_ids, limit=size + 1, **where)

@@ -4,7 +4,7 @@ referral sections on the case pages, the subject access export, and the letters'
 from __future__ import annotations
 
 from models.directory import Service
-from models.prepared import prepared
+from models.prepared import prepared, team_list
 from models.service_referrals import (SERVICE_REFERRAL_STATUSES, ServiceReferral,
                                       ServiceReferralUpdate)
 
@@ -26,7 +26,7 @@ def _seen_by(person, teams):
 
 def person_panel(person, team_ids):
     """Services the person has been referred to, on referrals these teams may see."""
-    rows = _seen_by(person=person.id, teams=None if team_ids is None else sorted(team_ids))
+    rows = _seen_by(person=person.id, teams=team_list(team_ids))
     if not rows:
         return None
     return ("Referrals to services", "directory/_service_referrals_panel.html", {"rows": rows})

@@ -6,7 +6,7 @@ from models.housing import DESTINATIONS, Placement, WaitingEntry
 from models.pathways import (DRIVERS, ENROLMENT_STATUSES, Enrolment, EnrolmentDriver, Goal,
                              PathwaySession, Programme, RoadmapLink)
 from models.people import Referral
-from models.prepared import prepared
+from models.prepared import prepared, team_list
 
 
 @prepared
@@ -20,7 +20,7 @@ def _enrolments_seen(person, teams):
 def pathways_panel(person, team_ids):
     """Her pathway enrolments the viewer's teams may see (None: no section)."""
     rows = _enrolments_seen(person=person.id,
-                            teams=None if team_ids is None else sorted(team_ids))
+                            teams=team_list(team_ids))
     if not rows:
         return None
     return ("Pathways", "pathways/_person_panel.html", {"rows": rows})

@@ -10,6 +10,7 @@ from peewee import Case, CharField, DateField, DateTimeField, ForeignKeyField, f
 from .accounts import Team, User
 from .base import BaseModel, utcnow
 from .people import Hearing, Person, Referral
+from .prepared import prepared
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -57,45 +58,63 @@ def follow_ups_for(user, today: dt.date | None = None, limit: int | None = None
     teams can still see. With `limit`, each list holds at most that many (the home page):
     the database counts the rest, so a long list costs no more than a short one."""
     today = today or london_today()
-    team_ids = None if user.is_admin else user.team_ids()
-    mine = (FollowUp.assigned_to == user.id) & FollowUp.done_at.is_null()
-    if team_ids is not None:
-        mine &= Referral.visible_at(FollowUp.referral, team_ids)
-    week_end = end_of_week(today)
-
-    def listed(when):
-        query = (FollowUp.select(FollowUp.id, FollowUp.what, FollowUp.due_date,
-                                 FollowUp.referral, FollowUp.person, Person.id,
-                                 Person.given_name, Person.family_name, Person.preferred_name)
-                 .join(Person, on=(FollowUp.person == Person.id))
-                 .where(mine & when).order_by(FollowUp.due_date, FollowUp.id))
-        return list(query.limit(limit) if limit is not None else query)
-
-    overdue, this_week = (FollowUp.due_date < today), (FollowUp.due_date.between(today, week_end))
-    result = {"overdue": listed(overdue), "this_week": listed(this_week)}
+    values = dict(user=user.id, teams=None if user.is_admin else sorted(user.team_ids()),
+                  today=today, week_end=end_of_week(today))
+    result = {"overdue": _listed(overdue=True, limit=limit, **values),
+              "this_week": _listed(overdue=False, limit=limit, **values)}
     if limit is None:
         counts = (len(result["overdue"]), len(result["this_week"]))
     else:
-        counts = (FollowUp.select(fn.COUNT(Case(None, [(overdue, 1)])),
-                                  fn.COUNT(Case(None, [(this_week, 1)])))
-                  .where(mine & (FollowUp.due_date <= week_end)).tuples().get())
+        counts = _counted(**values)[0]
     result["overdue_total"], result["this_week_total"] = counts
     return result
+
+
+# The home page's lists are prepared queries (models/prepared.py): composed once, then run.
+def _mine(user, teams):
+    """Open follow-ups assigned to `user` on referrals the teams (None: any) can see."""
+    mine = (FollowUp.assigned_to == user) & FollowUp.done_at.is_null()
+    return mine if teams is None else mine & Referral.visible_at(FollowUp.referral, teams)
+
+
+@prepared
+def _listed(user, teams, today, week_end, overdue, limit=None):
+    when = ((FollowUp.due_date < today) if overdue
+            else FollowUp.due_date.between(today, week_end))
+    query = (FollowUp.select(FollowUp.id, FollowUp.what, FollowUp.due_date,
+                             FollowUp.referral, FollowUp.person, Person.id,
+                             Person.given_name, Person.family_name, Person.preferred_name)
+             .join(Person, on=(FollowUp.person == Person.id))
+             .where(_mine(user, teams) & when).order_by(FollowUp.due_date, FollowUp.id))
+    return query.limit(limit) if limit is not None else query
+
+
+@prepared
+def _counted(user, teams, today, week_end):
+    overdue, this_week = (FollowUp.due_date < today), FollowUp.due_date.between(today, week_end)
+    return (FollowUp.select(fn.COUNT(Case(None, [(overdue, 1)])),
+                            fn.COUNT(Case(None, [(this_week, 1)])))
+            .where(_mine(user, teams) & (FollowUp.due_date <= week_end)).tuples())
 
 
 def hearings_today(team_ids: set[int] | None, today: dt.date | None = None,
                    limit: int | None = None) -> list[Hearing]:
     """Today's hearings (London date) on referrals the teams can see, by time, each with
     what the court list shows of its referral and person loaded (at most `limit`)."""
-    today = today or london_today()
+    return _hearings_on(day=today or london_today(),
+                        teams=None if team_ids is None else sorted(team_ids), limit=limit)
+
+
+@prepared
+def _hearings_on(day, teams, limit=None):
     query = (Hearing.select(Hearing.id, Hearing.referral, Hearing.court, Hearing.date,
                             Hearing.time, Hearing.courtroom, Hearing.purpose, Referral.id,
                             Referral.person, Referral.team, Person.id, Person.given_name,
                             Person.family_name, Person.preferred_name)
              .join(Referral, on=(Hearing.referral == Referral.id))
              .join(Person, on=(Referral.person == Person.id))
-             .where(Hearing.date == today)
+             .where(Hearing.date == day)
              .order_by(Hearing.time.asc(nulls="LAST"), Hearing.court, Hearing.id))
-    if team_ids is not None:
-        query = query.where(Referral.visible_at(Hearing.referral, team_ids))
-    return list(query.limit(limit) if limit is not None else query)
+    if teams is not None:
+        query = query.where(Referral.visible_at(Hearing.referral, teams))
+    return query.limit(limit) if limit is not None else query

@@ -12,7 +12,7 @@ objects, joined rows included, as from the query itself.
     notes_of(person=7, teams=[1, 2])
 
 The builder is called with keyword arguments only. What a value may be:
-- an int, str or datetime: a stand-in is passed, and the real value is bound each run;
+- an int, str, date or datetime: a stand-in is passed, and the real value is bound each run;
 - a list, tuple or set of those: a list of stand-ins of the same length (the length is
   part of the shape);
 - None or a bool: passed as it is and part of the shape (the builder may branch on it).
@@ -30,7 +30,7 @@ from typing import Callable
 from .base import db
 
 # Stand-ins no real value can equal: ids are positive, no text holds a NUL, no stored
-# time is in the year 1.
+# date or time is in the year 1.
 _INT_BASE = -(10 ** 15)
 
 
@@ -42,6 +42,8 @@ class _StandIns:
         n = len(self.places)
         if isinstance(value, dt.datetime):
             stand_in = dt.datetime(1, 1, 1) + dt.timedelta(microseconds=n + 1)
+        elif isinstance(value, dt.date):
+            stand_in = dt.date(1, 1, 1) + dt.timedelta(days=n + 1)
         elif isinstance(value, str):
             stand_in = f"\x00prepared-{n}"
         elif isinstance(value, int):
@@ -86,7 +88,7 @@ class Prepared:
         query = self.build(**arguments)
         sql, params = query.sql()
         # Each parameter is either a constant of the query or the place of a real value.
-        places = [stand_ins.places.get(p) if isinstance(p, (int, str, dt.datetime))
+        places = [stand_ins.places.get(p) if isinstance(p, (int, str, dt.date))
                   and not isinstance(p, bool) else None for p in params]
         compiled = (query, sql, params, places)
         with self._lock:

@@ -65,3 +65,11 @@ def test_a_value_it_cannot_stand_in_for_is_refused(referrals):
     by_weight = prepared(lambda weight: Person.select().where(Person.id > weight))
     with pytest.raises(TypeError, match="float"):
         by_weight(weight=1.5)
+
+
+def test_dates_are_bound_too(referrals):
+    born_on = prepared(lambda day: Person.select().where(Person.date_of_birth == day))
+    people = list(Person.select().order_by(Person.id))
+    for person in people[:3] + people[:1]:
+        assert [p.id for p in born_on(day=person.date_of_birth)] == [person.id]
+    assert born_on(day=dt.date(1800, 1, 1)) == []

@@ -1,5 +1,7 @@
 """Case-work pages at two data sizes: throughput against bare Flask in the same run, p95 at
-16 connections, and how page time grows from 10k to 1M notes.
+16 connections, and how page time grows from 10k to 1M notes. Both databases are served
+at once and every page is loaded on each in turn, several rounds over (medians shown), so
+a machine whose speed drifts does not pass its drift off as growth.
 
     .venv/bin/python -m bench.case_growth                 # generates both databases
     .venv/bin/python -m bench.case_growth --small /tmp/s.db --large /tmp/l.db   # reuse
@@ -13,6 +15,7 @@ import argparse
 import os
 import shutil
 import signal
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -34,43 +37,69 @@ def make_database(path: str, case_scale: int) -> None:
         db.close()
 
 
-def measure(path: str, seconds: int, connections: int) -> dict:
+def measure(paths: dict[str, str], seconds: int, connections: int, rounds: int) -> dict:
+    """Serve each database (and the bare endpoint) at once, then load every page on each
+    database in turn, `rounds` times over: on a machine whose speed drifts, the sizes are
+    measured side by side rather than minutes apart. Medians over the rounds."""
     from bench.generate import BENCH_PASSWORD
-    from bench.run import (free_port, load_python, load_wrk, page_size, sign_in,
-                           start_gunicorn)
+    from bench.run import (alone_ms, free_port, load_python, load_wrk, page_size, settle,
+                           sign_in, start_gunicorn)
     from bench.scenarios import SCENARIOS
     load = load_wrk if shutil.which("wrk") else load_python
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{path}", SECRET_KEY="bench-" + "k" * 40,
-               PATHWAYS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
-    app_port, bare_port = free_port(), free_port()
-    procs = [start_gunicorn("app:create_app()", app_port, env),
-             start_gunicorn("bench.bare_app:app", bare_port, env)]
-    results = {}
+    procs, ports = [], {}
     try:
-        bare = load(f"http://127.0.0.1:{bare_port}/bare", seconds, connections, {})
-        results["bare Flask"] = dict(bare, ratio=1.0)
-        cookie = sign_in(app_port, "practitioner@bench.example", BENCH_PASSWORD)
-        headers = {"Cookie": cookie}
-        for name, url, _role, *extra in SCENARIOS:
-            if name not in CASE_SCENARIOS:
-                continue
-            request_headers = dict(headers, **(extra[0] if extra else {}))
-            page_size(app_port, url, request_headers)  # warm up; fails loudly on a non-200
-            figures = load(f"http://127.0.0.1:{app_port}{url}", seconds, connections,
-                           request_headers)
-            results[name] = dict(figures, ratio=figures["rps"] / bare["rps"])
+        for size, path in paths.items():
+            env = dict(os.environ, DATABASE_URL=f"sqlite:///{path}",
+                       SECRET_KEY="bench-" + "k" * 40, PATHWAYS_ENV="production",
+                       RATELIMIT_STORAGE_URI="memory://")
+            ports[size] = free_port()
+            procs.append(start_gunicorn("app:create_app()", ports[size], env))
+        bare_port = free_port()  # the bare endpoint touches no database
+        procs.append(start_gunicorn("bench.bare_app:app", bare_port, env))
+        headers = {size: {"Cookie": sign_in(port, "practitioner@bench.example", BENCH_PASSWORD)}
+                   for size, port in ports.items()}
+        pages = [(name, url, extra[0] if extra else {})
+                 for name, url, _role, *extra in SCENARIOS if name in CASE_SCENARIOS]
+        runs: dict = {}
+        alone: dict = {}
+        for size, port in ports.items():
+            for name, url, extra in pages:
+                page_size(port, url, dict(headers[size], **extra))  # warm up; a non-200 fails
+                alone[size, name] = alone_ms(port, url, dict(headers[size], **extra), 9)
+        for _ in range(rounds):
+            runs.setdefault("bare Flask", []).append(
+                load(f"http://127.0.0.1:{bare_port}/bare", seconds, connections, {}))
+            for name, url, extra in pages:
+                for size, port in ports.items():
+                    runs.setdefault((size, name), []).append(
+                        load(f"http://127.0.0.1:{port}{url}", seconds, connections,
+                             dict(headers[size], **extra)))
+                    settle(port)
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=10)
-    return results
+
+    def median(figures, key):
+        return statistics.median(f[key] for f in figures)
+
+    bare_rps = median(runs["bare Flask"], "rps")
+    results = {size: {} for size in paths}
+    for (size, name), figures in ((k, v) for k, v in runs.items() if k != "bare Flask"):
+        results[size][name] = {"rps": median(figures, "rps"), "p50_ms": median(figures, "p50_ms"),
+                               "p95_ms": median(figures, "p95_ms"), "alone_ms": alone[size, name],
+                               "ratio": median(figures, "rps") / bare_rps,
+                               "errors": sum(f["errors"] for f in figures)}
+    return {"bare_rps": bare_rps, "results": results}
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", help="reuse this scale-1 database (10k notes)")
     parser.add_argument("--large", help="reuse this scale-100 database (1M notes)")
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=4, help="each load, per page and size")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times every page is loaded on each database (medians are shown)")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -82,18 +111,24 @@ def main(argv=None) -> None:
     if not args.large:
         make_database(large, 100)
         print(f"large database kept at {large} (pass --large to reuse it)")
-    runs = {"10k notes": measure(small, args.seconds, args.connections),
-            "1M notes": measure(large, args.seconds, args.connections)}
-    print(f"\n{'page':<30}{'data':>11}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'vs bare':>9}")
+    measured = measure({"10k notes": small, "1M notes": large}, args.seconds,
+                       args.connections, args.rounds)
+    runs = measured["results"]
+    print(f"\nMedians of {args.rounds} rounds; bare Flask {measured['bare_rps']:.0f} req/s. "
+          "'alone': the median of 9 requests one at a time.")
+    print(f"\n{'page':<30}{'data':>11}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'alone ms':>9}"
+          f"{'vs bare':>9}")
     for size, results in runs.items():
         for name, r in results.items():
             print(f"{name:<30}{size:>11}{r['rps']:>8.0f}{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}"
-                  f"{r['ratio']:>8.0%}" + (f" ({r['errors']} errors)" if r["errors"] else ""))
-    print(f"\n{'page':<30}{'1M/10k p50':>12}{'1M/10k req/s':>14}")
+                  f"{r['alone_ms']:>9.1f}{r['ratio']:>8.0%}"
+                  + (f" ({r['errors']} errors)" if r["errors"] else ""))
+    print(f"\n{'page':<30}{'1M/10k p50':>12}{'1M/10k req/s':>14}{'1M/10k alone':>14}")
     for name in CASE_SCENARIOS:
         a, b = runs["10k notes"].get(name), runs["1M notes"].get(name)
         if a and b:
-            print(f"{name:<30}{b['p50_ms'] / a['p50_ms']:>12.2f}{a['rps'] / b['rps']:>14.2f}")
+            print(f"{name:<30}{b['p50_ms'] / a['p50_ms']:>12.2f}{a['rps'] / b['rps']:>14.2f}"
+                  f"{b['alone_ms'] / a['alone_ms']:>14.2f}")
     if not args.small:
         os.unlink(small)
 

@@ -10,7 +10,7 @@ from peewee import Case, CharField, DateField, DateTimeField, ForeignKeyField, f
 from .accounts import Team, User
 from .base import BaseModel, utcnow
 from .people import Hearing, Person, Referral
-from .prepared import prepared
+from .prepared import prepared, team_list
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -101,8 +101,7 @@ def hearings_today(team_ids: set[int] | None, today: dt.date | None = None,
                    limit: int | None = None) -> list[Hearing]:
     """Today's hearings (London date) on referrals the teams can see, by time, each with
     what the court list shows of its referral and person loaded (at most `limit`)."""
-    return _hearings_on(day=today or london_today(),
-                        teams=None if team_ids is None else sorted(team_ids), limit=limit)
+    return _hearings_on(day=today or london_today(), teams=team_list(team_ids), limit=limit)
 
 
 @prepared

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from models.accounts import Team, User
-from models.prepared import prepared, team_list
 from models.notes import CaseNote
 from models.people import Referral
+from models.prepared import prepared, team_list
 from models.timeline import TimelineEvent
 
 PAGE_SIZE = 20
@@ -61,7 +61,9 @@ def _older_than(model, at_field, source: int, at, item_id, from_note: bool):
 _author = User.alias()
 
 
-# Composed once per shape (models/prepared.py): these run on every person page.
+# Composed once per shape (models/prepared.py): these run on every person page. The joined
+# author and team carry their ids: assigning a joined row to the foreign key sets the key
+# from it.
 @prepared
 def _notes(person, referrals, teams, limit, at=None, item=None, from_note=None):
     query = (CaseNote.select(CaseNote, _author.id, _author.name, Team.id, Team.name)
@@ -101,8 +103,6 @@ def timeline_page(person, team_ids, cursor: tuple | None = None, size: int = PAG
         referral_ids = visible_referral_ids(person, team_ids)
     if not referral_ids:
         return [], None
-    # The joined author and team carry their ids: assigning a joined row to the foreign
-    # key sets the key from it.
     where = {}
     if cursor:
         at, source, item_id = cursor

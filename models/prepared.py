@@ -32,6 +32,9 @@ from .base import db
 # Stand-ins no real value can equal: ids are positive, no text holds a NUL, no stored
 # date or time is in the year 1.
 _INT_BASE = -(10 ** 15)
+# Shapes kept per query. A list's length is part of its shape (a person's referrals, a
+# user's teams), so a query could meet many; past this many, it starts afresh.
+MAX_SHAPES = 256
 
 
 class _StandIns:
@@ -92,6 +95,8 @@ class Prepared:
                   and not isinstance(p, bool) else None for p in params]
         compiled = (query, sql, params, places)
         with self._lock:
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
             self._compiled[key] = compiled
         return compiled
 

@@ -73,3 +73,12 @@ def test_dates_are_bound_too(referrals):
     for person in people[:3] + people[:1]:
         assert [p.id for p in born_on(day=person.date_of_birth)] == [person.id]
     assert born_on(day=dt.date(1800, 1, 1)) == []
+
+
+def test_the_shapes_kept_are_bounded(referrals, team_a, monkeypatch):
+    monkeypatch.setattr("models.prepared.MAX_SHAPES", 4)
+    by_ids = prepared(lambda ids: Person.select().where(Person.id.in_(ids)).order_by(Person.id))
+    people = [p.id for p in Person.select().order_by(Person.id)]
+    for n in range(1, len(people) + 1):   # six lengths, six shapes
+        assert [p.id for p in by_ids(ids=people[:n])] == people[:n]
+        assert len(by_ids._compiled) <= 4

@@ -3,7 +3,6 @@ see it (so another team's records are not even confirmed to exist)."""
 from __future__ import annotations
 
 from flask import abort
-from peewee import SQL, fn
 
 from models.people import Person, Referral
 from models.prepared import prepared, team_list
@@ -11,15 +10,10 @@ from models.prepared import prepared, team_list
 from .access import user_team_ids
 
 
-@prepared
-def _visible_person(person, teams):
-    query = Person.select().where(Person.id == person)
-    if teams is not None:
-        # One referral the teams may see is enough (an indexed lookup by person, rather
-        # than listing everyone the teams work with).
-        query = query.where(fn.EXISTS(Referral.visible_to(teams).select(SQL("1"))
-                                      .where(Referral.person == Person.id)))
-    return query
+# One referral the teams may see is enough (an indexed lookup by person, rather than
+# listing everyone the teams work with).
+_visible_person = prepared(lambda person, teams: Person.visible_to(teams)
+                           .where(Person.id == person))
 
 
 def get_person_or_404(person_id) -> Person:

@@ -205,11 +205,17 @@ class Person(BaseModel):
     @classmethod
     def visible_to(cls, team_ids: set[int] | None):
         """People whose records the given teams may see (None: every team, for admins)."""
-        query = cls.select()
+        return cls.select().where(cls.visible_condition(team_ids))
+
+    @classmethod
+    def visible_condition(cls, team_ids: set[int] | None):
+        """A WHERE condition on Person: the teams hold (or were given) a referral for them.
+        A correlated EXISTS, so each candidate costs one indexed lookup however many people
+        the teams work with."""
         if team_ids is None:
-            return query
-        return query.where(cls.id.in_(Referral.visible_to(team_ids)
-                                      .select(Referral.person)))
+            return SQL("1 = 1")
+        return fn.EXISTS(Referral.visible_to(team_ids).select(SQL("1"))
+                         .where(Referral.person == cls.id))
 
 
 class Referral(BaseModel):

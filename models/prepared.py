@@ -35,6 +35,12 @@ _INT_BASE = -(10 ** 15)
 # Shapes kept per query. A list's length is part of its shape (a person's referrals, a
 # user's teams), so a query could meet many; past this many, it starts afresh.
 MAX_SHAPES = 256
+_LISTS = (list, tuple, set, frozenset)
+
+
+def _fixed(value) -> bool:
+    """None and bools are passed to the builder as they are (they choose the shape)."""
+    return value is None or isinstance(value, bool)
 
 
 class _StandIns:
@@ -61,9 +67,9 @@ def _shape(values: dict) -> tuple:
     shape = []
     for name in sorted(values):
         value = values[name]
-        if value is None or isinstance(value, bool):
+        if _fixed(value):
             shape.append((name, value))
-        elif isinstance(value, (list, tuple, set, frozenset)):
+        elif isinstance(value, _LISTS):
             shape.append((name, "list", len(value)))
         else:
             shape.append((name, type(value).__name__))
@@ -82,9 +88,9 @@ class Prepared:
         stand_ins = _StandIns()
         arguments = {}
         for name, value in values.items():
-            if value is None or isinstance(value, bool):
+            if _fixed(value):
                 arguments[name] = value
-            elif isinstance(value, (list, tuple, set, frozenset)):
+            elif isinstance(value, _LISTS):
                 arguments[name] = [stand_ins.make(name, v, i) for i, v in enumerate(value)]
             else:
                 arguments[name] = stand_ins.make(name, value)
@@ -113,8 +119,7 @@ class Prepared:
         key = (type(db.obj), _shape(values))
         compiled = self._compiled.get(key) or self._compile(key, values)
         query, sql, params, places = compiled
-        lists = {name: list(v) for name, v in values.items()
-                 if isinstance(v, (list, tuple, set, frozenset))}
+        lists = {name: list(v) for name, v in values.items() if isinstance(v, _LISTS)}
         bound = []
         for constant, place in zip(params, places):
             if place is None:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import SQL, Expression, fn
+from peewee import Expression
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
@@ -103,23 +103,13 @@ def _criteria(query: Query):
     return condition
 
 
-def visible_condition(team_ids: set[int] | None):
-    """A WHERE condition on Person: the teams hold (or were given) a referral for them.
-    A correlated EXISTS, so each candidate costs one indexed lookup however many people
-    the teams work with."""
-    if team_ids is None:
-        return SQL("1 = 1")
-    held = Referral.visible_to(team_ids).select(SQL("1")).where(Referral.person == Person.id)
-    return fn.EXISTS(held)
-
-
 @prepared
 def _one_word(pattern, teams, limit, given):
     """People whose family (or `given`) name starts with the pattern, in name order: the
     search as someone types a name (composed once, see models/prepared.py)."""
     key, other = ((Person.given_key, Person.family_key) if given
                   else (Person.family_key, Person.given_key))
-    return (Person.select().where(_matches(key, pattern) & visible_condition(teams))
+    return (Person.select().where(_matches(key, pattern) & Person.visible_condition(teams))
             .order_by(key, other, Person.id).limit(limit))
 
 
@@ -143,7 +133,7 @@ def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -
     condition = _criteria(query)
     if condition is None:
         return []
-    return list(Person.select().where(condition & visible_condition(team_ids))
+    return list(Person.select().where(condition & Person.visible_condition(team_ids))
                 .order_by(Person.family_key, Person.given_key, Person.id).limit(limit))
 
 
@@ -155,7 +145,7 @@ def hidden_exact_match(q: str, team_ids: set[int] | None) -> Person | None:
     exact = exact_condition(parse_query(q))
     if exact is None:
         return None
-    return (Person.select().where(exact & ~visible_condition(team_ids))
+    return (Person.select().where(exact & ~Person.visible_condition(team_ids))
             .order_by(Person.id).first())
 
 

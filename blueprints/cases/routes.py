@@ -286,7 +286,7 @@ def detail(person_id: int):
     """The person page: details, referrals, needs, follow-ups and the timeline."""
     person = get_person_or_404(person_id)
     team_ids = _team_ids()
-    referrals = person_referrals(person, _team_ids())
+    referrals = person_referrals(person, team_ids)
     referral_ids = [r.id for r in referrals]
     entries, next_cursor = timeline_page(person, team_ids, referral_ids=referral_ids)
     latest, latest_ratings, changes = latest_needs(person, referral_ids)

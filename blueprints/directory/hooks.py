@@ -9,19 +9,22 @@ from models.service_referrals import (SERVICE_REFERRAL_STATUSES, ServiceReferral
                                       ServiceReferralUpdate)
 
 
+def _with_service(query):
+    """Service referrals with their service, newest first."""
+    return (query.select(ServiceReferral, Service).join(Service)
+            .order_by(ServiceReferral.sent_on.desc(), ServiceReferral.id.desc()))
+
+
 def _rows(query):
-    return list(query.select(ServiceReferral, Service).join(Service)
-                .order_by(ServiceReferral.sent_on.desc(), ServiceReferral.id.desc()))
+    return list(_with_service(query))
 
 
 @prepared
 def _seen_by(person, teams):
     from models.people import Referral
-    return (ServiceReferral.visible_to(teams)
-            .select(ServiceReferral, Service).join(Service)
-            .where(ServiceReferral.referral.in_(
-                Referral.select(Referral.id).where(Referral.person == person)))
-            .order_by(ServiceReferral.sent_on.desc(), ServiceReferral.id.desc()))
+    return _with_service(ServiceReferral.visible_to(teams).where(
+        ServiceReferral.referral.in_(Referral.select(Referral.id)
+                                     .where(Referral.person == person))))
 
 
 def person_panel(person, team_ids):

@@ -110,8 +110,9 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_templates(app: Flask) -> None:
     from blueprints.access import my_teams
     from blueprints.headers import csp_nonce
-    from blueprints.navigation import navigation_for
     from blueprints.formats import register_filters
+    from blueprints.navigation import navigation_for
+    from blueprints.record_urls import record_url
 
     static_versions: dict[str, str] = {}
 
@@ -124,7 +125,8 @@ def _register_templates(app: Flask) -> None:
         return url_for("static", filename=filename, v=static_versions[filename])
 
     app.jinja_env.globals.update(csp_nonce=csp_nonce, static_url=static_url,
-                                 navigation_for=navigation_for, my_teams=my_teams)
+                                 navigation_for=navigation_for, my_teams=my_teams,
+                                 record_url=record_url)
     if app.config.get("STRICT_TEMPLATES"):
         # The tests render every template with StrictUndefined: a missing variable fails.
         from jinja2 import StrictUndefined

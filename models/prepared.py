@@ -5,7 +5,9 @@ costs more than the database's own work: a person page ran 14 statements in 0.6 
 spent about 6 ms composing them. A prepared query is built once per shape with stand-in
 values in place of the real ones; each later run puts the real values where the stand-ins
 were and hands the rows to the query's own row builder, so callers get the same model
-objects, joined rows included, as from the query itself.
+objects, joined rows included, as from the query itself. The row builder's set-up (which
+column goes to which model, through which converter) is worked out on the first run of a
+shape and kept, and later runs build their models straight from it (models/row_builder.py).
 
     notes_of = prepared(lambda person, teams: CaseNote.select()
                         .where((CaseNote.person == person) & CaseNote.team.in_(teams)))
@@ -28,6 +30,7 @@ import threading
 from typing import Callable
 
 from .base import db
+from .row_builder import row_builder
 
 # Stand-ins no real value can equal: ids are positive, no text holds a NUL, no stored
 # date or time is in the year 1.
@@ -36,6 +39,11 @@ _INT_BASE = -(10 ** 15)
 # user's teams), so a query could meet many; past this many, it starts afresh.
 MAX_SHAPES = 256
 _LISTS = (list, tuple, set, frozenset)
+
+
+# What a cursor wrapper holds for one run only; the rest of it, once set up, depends on the
+# query and its columns alone, so is the same for every run of one shape.
+_PER_RUN = frozenset({"cursor", "count", "index", "initialized", "populated", "row_cache"})
 
 
 def _fixed(value) -> bool:
@@ -76,6 +84,34 @@ def _shape(values: dict) -> tuple:
     return tuple(shape)
 
 
+class _Shape:
+    """One shape of a query: its SQL, where the real values go, and the row builder's
+    set-up once a run has made it."""
+    __slots__ = ("query", "sql", "params", "places", "rows_setup", "build_row")
+
+    def __init__(self, query, sql, params, places):
+        self.query, self.sql, self.params, self.places = query, sql, params, places
+        self.rows_setup = None
+        self.build_row = None
+
+    def rows(self, cursor) -> list:
+        if self.build_row is not None:
+            rows = [self.build_row(row) for row in cursor.fetchall()]
+            cursor.close()
+            return rows
+        wrapper = self.query._get_cursor_wrapper(cursor)
+        setup = self.rows_setup
+        if setup is not None:
+            wrapper.__dict__.update(setup)
+            wrapper.initialized = True
+            return list(wrapper)
+        rows = list(wrapper)
+        if wrapper.initialized:  # a run with no rows sets nothing up
+            self.rows_setup = {k: v for k, v in vars(wrapper).items() if k not in _PER_RUN}
+            self.build_row = row_builder(wrapper)
+        return rows
+
+
 class Prepared:
     """A query builder and the SQL it composed for each shape seen so far."""
 
@@ -99,7 +135,7 @@ class Prepared:
         # Each parameter is either a constant of the query or the place of a real value.
         places = [stand_ins.places.get(p) if isinstance(p, (int, str, dt.date))
                   and not isinstance(p, bool) else None for p in params]
-        compiled = (query, sql, params, places)
+        compiled = _Shape(query, sql, params, places)
         with self._lock:
             if len(self._compiled) >= MAX_SHAPES:
                 self._compiled.clear()
@@ -108,8 +144,8 @@ class Prepared:
 
     def __call__(self, **values) -> list:
         """Run the query with these values; its rows, as the query itself would give them."""
-        query, cursor = self._run(values)
-        return list(query._get_cursor_wrapper(cursor))
+        shape, cursor = self._run(values)
+        return shape.rows(cursor)
 
     def execute(self, **values) -> None:
         """Run a statement that returns no rows wanted (an INSERT, say)."""
@@ -118,16 +154,15 @@ class Prepared:
     def _run(self, values: dict):
         key = (type(db.obj), _shape(values))
         compiled = self._compiled.get(key) or self._compile(key, values)
-        query, sql, params, places = compiled
         lists = {name: list(v) for name, v in values.items() if isinstance(v, _LISTS)}
         bound = []
-        for constant, place in zip(params, places):
+        for constant, place in zip(compiled.params, compiled.places):
             if place is None:
                 bound.append(constant)
             else:
                 name, index = place
                 bound.append(values[name] if index is None else lists[name][index])
-        return query, db.execute_sql(sql, bound)
+        return compiled, db.execute_sql(compiled.sql, bound)
 
 
 def prepared(build: Callable) -> Prepared:

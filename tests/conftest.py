@@ -19,6 +19,12 @@ from tests.factories import make_team, make_user
 ROLES = ("practitioner", "coordinator", "trainer", "manager", "admin")
 
 
+def pytest_configure(config):
+    # Prepared queries build each row both ways, fast and peewee's, and check they agree.
+    from tests.row_check import check_every_prepared_row
+    check_every_prepared_row()
+
+
 def pytest_report_header(config):
     if BACKEND == "postgres":
         return "Pathways tests on PostgreSQL (TEST_DATABASE_URL)"

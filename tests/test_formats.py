@@ -10,6 +10,16 @@ def test_instants_are_shown_in_london_time_across_the_clock_change():
     assert format_datetime(None) == ""
 
 
+def test_every_month_is_named_in_english():
+    for month in range(1, 13):
+        day = dt.date(2026, month, 9)
+        assert format_date(day) == f"9 {day:%B} 2026"
+        assert format_short_date(day) == f"9 {day:%b} 2026"
+        assert format_datetime(dt.datetime(2026, month, 9, 0, 7)).startswith(f"9 {day:%b} 2026, ")
+    assert format_datetime(dt.datetime(2026, 10, 25, 0, 30)) == "25 Oct 2026, 01:30"  # BST
+    assert format_datetime(dt.datetime(2026, 10, 25, 1, 30)) == "25 Oct 2026, 01:30"  # GMT
+
+
 def test_dates_and_times():
     assert format_date(dt.date(2026, 3, 3)) == "3 March 2026"
     assert format_date("2026-03-03") == "3 March 2026"

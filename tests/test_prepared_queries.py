@@ -6,9 +6,13 @@ import datetime as dt
 
 import pytest
 
+from peewee import JOIN, SQL, fn
+
+from models.accounts import Team, User
 from models.people import Person, Referral
 from models.prepared import prepared
-from tests.factories import make_person, make_referral
+from tests.factories import make_person, make_referral, make_user
+from tests.row_check import row_state
 
 
 @prepared
@@ -52,13 +56,70 @@ def test_each_run_binds_its_own_values_and_matches_the_plain_query(referrals, te
     assert first.received_at == dt.datetime(2026, 3, 1, 9, 30)
 
 
+def _rows(referrals_list):
+    return [(r.id, r.received_at, r.status, r.person.id, r.person.given_name,
+             r.person.family_name) for r in referrals_list]
+
+
+def test_the_row_builders_set_up_is_kept_and_gives_the_same_rows(referrals, team_a, team_b):
+    by_team = prepared(lambda teams: Referral.select(Referral, Person).join(Person)
+                       .where(Referral.team.in_(teams)).order_by(Referral.id))
+    # A first run with no rows sets nothing up; the first run with rows does.
+    assert by_team(teams=[-1]) == []
+    (shape,) = by_team._compiled.values()
+    assert shape.rows_setup is None
+    assert _rows(by_team(teams=[team_a.id])) == _rows(by_team.build(teams=[team_a.id]))
+    assert shape.rows_setup is not None
+    # Later runs reuse it, with other values and another number of rows.
+    for teams in ([team_b.id], [team_a.id], [-1]):
+        assert _rows(by_team(teams=teams)) == _rows(by_team.build(teams=teams))
+    # Rows built from the kept set-up are fresh models, not edits of earlier ones.
+    first, again = by_team(teams=[team_a.id])[0], by_team(teams=[team_a.id])[0]
+    assert first is not again and first.person is not again.person
+    assert not first.is_dirty()
+
+
+# Each kind of select a page uses: one model (whole or some columns), inner joins, a left
+# join that finds nothing for some rows, a join kept under another name, a computed column.
+_KINDS = {
+    "one model": lambda teams: Referral.select().where(Referral.team.in_(teams)),
+    "some columns": lambda teams: Referral.select(Referral.id, Referral.received_at,
+                                                  Referral.person)
+    .where(Referral.team.in_(teams)),
+    "inner joins": lambda teams: Referral.select(Referral.id, Person.given_name, Team.name)
+    .join(Person).switch(Referral).join(Team).where(Referral.team.in_(teams)),
+    "left join, named": lambda teams: Referral.select(Referral, User.name)
+    .join(User, JOIN.LEFT_OUTER, on=(Referral.assigned_to == User.id), attr="assignee")
+    .where(Referral.team.in_(teams)),
+    "computed column": lambda teams: Person.select(Person.id, fn.COUNT(Referral.id).alias("n"))
+    .join(Referral).where(Referral.team.in_(teams)).group_by(Person.id),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_KINDS))
+def test_rows_built_from_the_kept_set_up_equal_peewees_own(referrals, team_a, team_b, kind):
+    user = make_user(teams=[team_a])
+    Referral.update(assigned_to=user.id).where(Referral.id == referrals[1].id).execute()
+    build = _KINDS[kind]
+    query = prepared(lambda teams: build(teams).order_by(SQL("1")))
+    value_sets = ([team_a.id, team_b.id], [team_a.id], [-1])
+    for values in value_sets:
+        query(teams=values)      # the first run of each shape sets it up
+    assert any(shape.build_row is not None for shape in query._compiled.values())
+    for values in value_sets:
+        fast = query(teams=values)
+        plain = list(query.build(teams=values))
+        assert [row_state(r) for r in fast] == [row_state(r) for r in plain], kind
+        assert all(not r._dirty for r in fast)
+
+
 def test_a_value_is_bound_never_spliced_into_the_sql(referrals, team_a):
     hostile = "open' OR '1'='1"
     assert _referrals(teams=[team_a.id], status=hostile) == []
     assert len(_referrals(teams=[team_a.id], status="open")) == 2
     # The kept SQL holds placeholders, not the first caller's values.
-    for _query, sql, _params, _places in _referrals._compiled.values():
-        assert "open" not in sql and "'" not in sql
+    for shape in _referrals._compiled.values():
+        assert "open" not in shape.sql and "'" not in shape.sql
 
 
 def test_a_value_it_cannot_stand_in_for_is_refused(referrals):

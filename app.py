@@ -24,7 +24,6 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         DATABASE_URL=env.get("DATABASE_URL")
         or "sqlite:///" + os.path.join(app.instance_path, "pathways.db"),
         RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        RATELIMIT_ENABLED=True,
         SESSION_IDLE_MINUTES=int(env.get("SESSION_IDLE_MINUTES", "30")),
         SESSION_ABSOLUTE_HOURS=int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
         # Closed referrals older than this come up for a manager's destruction review.

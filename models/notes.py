@@ -55,11 +55,11 @@ class CaseNote(BaseModel):
     def is_team_only(self) -> bool:
         return self.note_type in TEAM_ONLY_TYPES
 
-    def may_be_amended_by(self, user) -> bool:
-        """The author, or a manager of the note's team."""
+    def may_be_amended_by(self, user, user_team_ids) -> bool:
+        """The author, or a manager of the note's team (`user_team_ids`: the user's teams)."""
         if user.id == self.author_id:
             return True
-        return user.role == "manager" and self.team_id in user.team_ids()
+        return user.role == "manager" and self.team_id in user_team_ids
 
     @classmethod
     def visible_condition(cls, team_ids: set[int] | None):

@@ -1,8 +1,8 @@
 """Sign-in throttling: failed attempts are counted per account and per address.
 
-Counts live in flask-limiter's storage (memory, or Redis when RATELIMIT_STORAGE_URI says
-so, shared by every app server). Only failures count, so a user who signs in and out all
-day is never slowed down.
+Counts live in the attempt counter's storage (memory, or Redis when RATELIMIT_STORAGE_URI
+says so, shared by every app server). Only failures count, so a user who signs in and out
+all day is never slowed down.
 """
 from __future__ import annotations
 

@@ -93,10 +93,6 @@ def _acting_team(referral: Referral) -> int:
     return shared.team_id
 
 
-def _is_manager_for(team_id: int) -> bool:
-    return current_user.role == "manager" and team_id in _team_ids()
-
-
 # -- find and register -----------------------------------------------------------------
 
 @bp.route("/people")
@@ -626,7 +622,7 @@ def amend_note(note_id: int):
     """Correct a note (its author or a manager of its team), giving a reason; the earlier
     text is kept."""
     note = _get_note_or_404(note_id)
-    if not (note.author_id == current_user.id or _is_manager_for(note.team_id)):
+    if not note.may_be_amended_by(current_user, _team_ids()):
         abort(403)
     # Prefixed: the amend form opens inside the person page, beside the add-note form.
     form = AmendForm(prefix="amend")

@@ -1,6 +1,5 @@
 """The app factory, health check and command-line commands."""
 import pytest
-from click.testing import CliRunner
 
 from app import DEV_SECRET, create_app
 from models.accounts import Team, User

@@ -1,6 +1,5 @@
 """The audit trail is append-only and chained: tampering in the database is detected."""
 import pytest
-from click.testing import CliRunner
 from peewee import DatabaseError
 
 from models.audit import AuditEvent, clean_text

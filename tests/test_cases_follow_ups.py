@@ -6,7 +6,7 @@ from models.audit import AuditEvent
 from models.follow_ups import FollowUp, end_of_week, follow_ups_for, hearings_today
 from models.people import Referral, ReferralShare
 from models.timeline import TimelineEvent
-from tests.factories import make_hearing, make_person, make_referral, make_user
+from tests.factories import make_hearing, make_person, make_referral
 
 MONDAY = dt.date(2026, 11, 23)
 

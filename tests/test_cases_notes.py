@@ -8,7 +8,7 @@ from models.audit import AuditEvent
 from models.notes import CaseNote, CaseNoteAmendment
 from models.people import ReferralShare
 from models.timeline import add_timeline_event
-from tests.factories import make_person, make_referral, make_user
+from tests.factories import make_referral, make_user
 
 
 def events(action):

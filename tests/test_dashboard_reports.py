@@ -14,7 +14,7 @@ from blueprints.dashboard.figures import outcomes as outcome_figures
 from blueprints.dashboard.figures.base import Scope
 from blueprints.dashboard.period import Period, london_midnight_utc
 from models.audit import AuditEvent
-from tests.factories import make_person, make_referral, make_team
+from tests.factories import make_person, make_referral
 
 Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 7, 1))  # April to June 2026, all in BST
 Q2_ARGS = {"start": "2026-04-01", "end": "2026-07-01"}

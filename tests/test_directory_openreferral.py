@@ -14,7 +14,7 @@ import pytest
 from blueprints.directory.hsds import problems
 from blueprints.directory.tabular import neutralise
 from models.audit import AuditEvent
-from models.directory import DirectoryImport, Organization, Service, ServiceTerm
+from models.directory import DirectoryImport, Organization, Service
 from tests.directory_factories import make_service, taxonomies  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("taxonomies")

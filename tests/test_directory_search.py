@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from models.directory import Service, search_services
+from models.directory import search_services
 from tests.directory_factories import category, make_service, taxonomies  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("taxonomies")

@@ -10,7 +10,6 @@ import pytest
 
 from blueprints.library.sharing import end_of_day_utc
 from models.audit import AuditEvent
-from models.base import utcnow
 from models.files import read_bytes
 from models.library import Feedback, GuideVersion, ShareLink
 from tests.library_data import make_guide, make_link, make_session

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from peewee import IntegrityError
 
 from tests.canary import SEARCH_WORD, find_markers, seed_canaries
 from tests.factories import make_team, make_user

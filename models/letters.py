@@ -14,6 +14,7 @@ from .accounts import Team, User
 from .base import BaseModel, utcnow
 from .files import StoredFile
 from .people import Person, Referral
+from .prepared import prepared
 
 PURPOSES = {
     "court_report": "Report to the court on the day",
@@ -62,8 +63,8 @@ class LetterTemplate(BaseModel):
     def for_purpose(cls, purpose: str) -> "LetterTemplate | None":
         """The active template for `purpose`: one a manager uploaded before a built-in one
         (managers switch off the ones they do not want), then by name."""
-        return cls.usable().where(cls.purpose == purpose).order_by(
-            cls.created_by.is_null(), fn.LOWER(cls.name)).first()
+        found = _for_purpose(purpose=purpose)
+        return found[0] if found else None
 
 
 class TemplateVersion(BaseModel):
@@ -124,3 +125,27 @@ class GeneratedDocument(BaseModel):
         if self.id is not None and not kwargs.get("force_insert"):
             raise PermissionError("a generated document cannot be changed: make a new one")
         return super().save(*args, **kwargs)
+
+
+# The home page asks both on every view (today's court list: which reports are written).
+_for_purpose = prepared(lambda purpose: LetterTemplate.usable()
+                        .where(LetterTemplate.purpose == purpose)
+                        .order_by(LetterTemplate.created_by.is_null(),
+                                  fn.LOWER(LetterTemplate.name)).limit(1))
+
+
+@prepared
+def _referrals_with_document(referrals, purpose):
+    return (GeneratedDocument.select(GeneratedDocument.referral).distinct()
+            .join(TemplateVersion, on=(GeneratedDocument.template_version == TemplateVersion.id))
+            .join(LetterTemplate, on=(TemplateVersion.template == LetterTemplate.id))
+            .where(GeneratedDocument.referral.in_(referrals)
+                   & (LetterTemplate.purpose == purpose)))
+
+
+def referrals_with_document(referral_ids: list[int], purpose: str) -> set[int]:
+    """Which of the referrals have a letter generated for `purpose` (one query)."""
+    if not referral_ids:
+        return set()
+    return {d.referral_id for d in _referrals_with_document(referrals=list(referral_ids),
+                                                            purpose=purpose)}

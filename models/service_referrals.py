@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField,
+                    fn)
 
 from .accounts import Team, User
 from .base import BaseModel, utcnow
 from .directory import REFERRAL_METHODS, Service
-from .people import Referral
+from .people import Person, Referral
+from .prepared import prepared, team_list
 
 SERVICE_REFERRAL_STATUSES = {
     "made": "Referral made",
@@ -157,16 +159,41 @@ class ServiceReferralUpdate(BaseModel):
         return SERVICE_REFERRAL_STATUSES.get(self.status, self.status)
 
 
+def _overdue(teams, today):
+    """Service referrals still waiting on something whose follow-up date has passed."""
+    return (ServiceReferral.visible_to(teams)
+            .where(ServiceReferral.status.in_(OPEN_STATUSES)
+                   & (ServiceReferral.follow_up_on < today)))
+
+
 def overdue_service_referrals(team_ids: set[int] | None, today: dt.date | None = None):
     """Service referrals still waiting on something whose follow-up date has passed, for
     the given teams (the dashboard's "follow-ups due"), oldest follow-up first."""
-    today = today or dt.date.today()
-    return (ServiceReferral.visible_to(team_ids)
+    return (_overdue(team_ids, today or dt.date.today())
             .select(ServiceReferral, Service, Referral)
             .join(Service).switch(ServiceReferral).join(Referral)
-            .where(ServiceReferral.status.in_(OPEN_STATUSES)
-                   & (ServiceReferral.follow_up_on < today))
             .order_by(ServiceReferral.follow_up_on, ServiceReferral.id))
+
+
+# The home page shows the first of them on every view: only what its list shows.
+_overdue_listed = prepared(lambda teams, today, limit: _overdue(teams, today)
+                           .select(ServiceReferral.id, ServiceReferral.status,
+                                   ServiceReferral.follow_up_on, ServiceReferral.referral,
+                                   Service.id, Service.name, Referral.id, Referral.person,
+                                   Person.id, Person.given_name, Person.family_name)
+                           .join(Service).switch(ServiceReferral).join(Referral).join(Person)
+                           .order_by(ServiceReferral.follow_up_on, ServiceReferral.id)
+                           .limit(limit))
+_overdue_counted = prepared(lambda teams, today: _overdue(teams, today)
+                            .select(fn.COUNT(ServiceReferral.id).alias("n")))
+
+
+def overdue_for_list(team_ids: set[int] | None, limit: int,
+                     today: dt.date | None = None) -> tuple[list[ServiceReferral], int]:
+    """The first `limit` overdue service referrals, each with its service and person (what
+    the home page lists), and how many there are in all."""
+    values = dict(teams=team_list(team_ids), today=today or dt.date.today())
+    return _overdue_listed(limit=limit, **values), _overdue_counted(**values)[0].n
 
 
 def referral_figures(service: Service, team_ids: set[int] | None,
@@ -192,5 +219,5 @@ def referral_figures(service: Service, team_ids: set[int] | None,
 
 
 SERVICE_REFERRAL_MODELS = [ServiceReferral, ServiceReferralUpdate]
-__all__ = ["ServiceReferral", "ServiceReferralUpdate", "overdue_service_referrals",
-           "referral_figures"]
+__all__ = ["ServiceReferral", "ServiceReferralUpdate", "overdue_for_list",
+           "overdue_service_referrals", "referral_figures"]

@@ -6,8 +6,8 @@ import pytest
 
 from models.audit import AuditEvent
 from models.service_referrals import (ServiceReferral, ServiceReferralRefused,
-                                      ServiceReferralUpdate, overdue_service_referrals,
-                                      referral_figures)
+                                      ServiceReferralUpdate, overdue_for_list,
+                                      overdue_service_referrals, referral_figures)
 from models.timeline import TimelineEvent
 from tests.directory_factories import make_service, taxonomies  # noqa: F401
 from tests.factories import make_referral
@@ -170,6 +170,16 @@ def test_overdue_follow_ups_are_listed_for_the_dashboard(referral, service, user
          follow_up_on=TODAY - dt.timedelta(days=5))
     assert [s.id for s in overdue_service_referrals({referral.team_id})] == [late.id]
     assert len(list(overdue_service_referrals({referral.team_id, team_b.id}))) == 2
+    # What the home page lists: the same referrals, oldest follow-up first, with service
+    # and person, at most `limit` of them, and how many in all.
+    both = {referral.team_id, team_b.id}
+    rows, total = overdue_for_list(both, 1)
+    assert total == 2 and [r.id for r in rows] == [overdue_service_referrals(both)[0].id]
+    assert rows[0].service.name == service.name
+    assert rows[0].referral.person.given_name == other.person.given_name
+    rows, total = overdue_for_list({referral.team_id}, 20)
+    assert (total, [r.id for r in rows]) == (1, [late.id])
+    assert overdue_for_list({referral.team_id + team_b.id + 999}, 20) == ([], 0)
 
 
 def test_managers_see_referrals_received_and_engaged_per_period(client_as, referral, service,

@@ -6,6 +6,8 @@ import importlib
 
 from flask import current_app, url_for
 
+from ..record_urls import record_url
+
 
 def installed(endpoint: str) -> bool:
     """True when the view `endpoint` exists in this app."""
@@ -13,8 +15,13 @@ def installed(endpoint: str) -> bool:
 
 
 def link(endpoint: str, **values) -> str | None:
-    """The URL of `endpoint`, or None when its part is not installed."""
-    return url_for(endpoint, **values) if installed(endpoint) else None
+    """The URL of `endpoint`, or None when its part is not installed. A link to one record
+    by its id (the lists' rows) is made with record_url."""
+    if not installed(endpoint):
+        return None
+    if len(values) == 1 and type(next(iter(values.values()))) is int:
+        return record_url(endpoint, **values)
+    return url_for(endpoint, **values)
 
 
 def attribute(module: str, name: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from models.follow_ups import hearings_today as hearings_on
 
-from ..optional import attribute, installed, link
+from ..optional import attribute, link
 from ..period import london_today
 
 LIMIT = 60
@@ -24,18 +24,8 @@ def _today(team_ids: set[int]) -> list[dict]:
 def _with_court_report(referral_ids: list[int]) -> set[int] | None:
     """Which of the referrals already have a generated court report (one query), or None
     when court letters are not installed."""
-    document = attribute("models.letters", "GeneratedDocument")
-    version = attribute("models.letters", "TemplateVersion")
-    template = attribute("models.letters", "LetterTemplate")
-    if document is None or version is None or template is None:
-        return None
-    if not referral_ids:
-        return set()
-    query = (document.select(document.referral)
-             .join(version, on=(document.template_version == version.id))
-             .join(template, on=(version.template == template.id))
-             .where(document.referral.in_(referral_ids) & (template.purpose == COURT_REPORT)))
-    return {r for (r,) in query.distinct().tuples()}
+    written = attribute("models.letters", "referrals_with_document")
+    return None if written is None else written(referral_ids, COURT_REPORT)
 
 
 def _court_report_template_id() -> int | None:
@@ -65,8 +55,5 @@ def hearings_today(user, team_ids: set[int]) -> dict:
 def _write_url(referral_id: int, template_id: int | None) -> str | None:
     """Where to write this referral's court report (with the court report template chosen
     when there is one), when court letters are installed."""
-    if not installed("letters.new"):
-        return None
-    if template_id is None:
-        return link("letters.new", referral_id=referral_id)
-    return link("letters.new", referral_id=referral_id, template=template_id)
+    url = link("letters.new", referral_id=referral_id)
+    return url if url is None or template_id is None else f"{url}?template={template_id}"

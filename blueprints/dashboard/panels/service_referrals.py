@@ -8,19 +8,13 @@ LIMIT = 20
 
 def awaiting_follow_up(user, team_ids: set[int]) -> dict | None:
     """My teams' service referrals past their follow-up date; None without the directory."""
-    overdue = attribute("models.service_referrals", "overdue_service_referrals")
+    overdue = attribute("models.service_referrals", "overdue_for_list")
     if overdue is None:
         return None
-    from models.people import Person
-    query = overdue(team_ids)
-    total = query.count()
-    items = []
-    for sr in query.limit(LIMIT):
-        items.append({"service": sr.service.name, "status": sr.status_label,
-                      "follow_up_on": sr.follow_up_on, "person_id": sr.referral.person_id,
-                      "url": link("directory.service_referral", service_referral_id=sr.id)})
-    names = dict(Person.select(Person.id, Person.given_name.concat(" ").concat(Person.family_name))
-                 .where(Person.id.in_([i["person_id"] for i in items] or [0])).tuples())
-    for item in items:
-        item["name"] = names.get(item["person_id"], "")
+    rows, total = overdue(team_ids, LIMIT)
+    items = [{"service": sr.service.name, "status": sr.status_label,
+              "follow_up_on": sr.follow_up_on, "person_id": sr.referral.person_id,
+              "name": f"{sr.referral.person.given_name} {sr.referral.person.family_name}",
+              "url": link("directory.service_referral", service_referral_id=sr.id)}
+             for sr in rows]
     return {"items": items, "total": total}

@@ -5,7 +5,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -113,15 +113,17 @@ def _register_templates(app: Flask) -> None:
     from blueprints.navigation import navigation_for
     from blueprints.record_urls import record_url
 
-    static_versions: dict[str, str] = {}
+    static_urls: dict[tuple[str, str], str] = {}
 
     def static_url(filename: str) -> str:
-        """URL of a static file with a content hash, so it can be cached for long."""
-        if filename not in static_versions:
+        """URL of a static file with a content hash, so it can be cached for long (worked
+        out once per file and application root)."""
+        key = (filename, request.script_root)
+        if key not in static_urls:
             path = Path(app.static_folder) / filename
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
-            static_versions[filename] = digest
-        return url_for("static", filename=filename, v=static_versions[filename])
+            static_urls[key] = url_for("static", filename=filename, v=digest)
+        return static_urls[key]
 
     app.jinja_env.globals.update(csp_nonce=csp_nonce, static_url=static_url,
                                  navigation_for=navigation_for, my_teams=my_teams,

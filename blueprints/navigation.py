@@ -32,18 +32,31 @@ NAV_ITEMS = [
 ]
 
 
+def _entries_for(role: str) -> list[tuple[NavItem, str]]:
+    """The entries `role` may open, with their URLs: the same on every page, so worked out
+    once per role and application root (the menu's url_for calls were a third of the
+    layout's cost)."""
+    kept = current_app.extensions.setdefault("navigation", {})
+    key = (role, request.script_root)
+    if key not in kept:
+        entries = []
+        for item in NAV_ITEMS:
+            if item.endpoint not in current_app.view_functions:
+                continue  # that part is not installed
+            access = access_of(item.endpoint)
+            if access is None or (not access.public and role not in access.roles):
+                continue
+            entries.append((item, url_for(item.endpoint)))
+        kept[key] = entries
+    return kept[key]
+
+
 def navigation_for(user) -> list[dict]:
     """The menu entries `user` may open, with the current one marked."""
     if not user.is_authenticated:
         return []
     items = []
-    for item in NAV_ITEMS:
-        if item.endpoint not in current_app.view_functions:
-            continue  # that part is not installed
-        access = access_of(item.endpoint)
-        if access is None or (not access.public and user.role not in access.roles):
-            continue
-        href = url_for(item.endpoint)
+    for item, href in _entries_for(user.role):
         # The entry for this very page (or a page under its path) is current; failing
         # that, the index of the page's blueprint. One blueprint may serve two entries
         # (Pathways and Housing), so the path decides between them.

@@ -1,6 +1,10 @@
 """Measure Pathways pages against a bare Flask endpoint, both under gunicorn (2 workers)
 in the same run, and print each page's throughput as a ratio of the bare endpoint's.
 
+The bare endpoint is loaded right before each page, and the pair is repeated `--rounds`
+times (medians are printed): on a shared machine whose speed drifts, a page measured
+minutes after its yardstick would show the drift as its own speed.
+
     make bench                      # or: .venv/bin/python -m bench.run --help
 """
 from __future__ import annotations
@@ -153,6 +157,13 @@ def page_size(port: int, path: str, headers: dict) -> int:
     return len(body)
 
 
+def median_of(runs: list[dict]) -> dict:
+    """The median of each figure over the rounds (errors: their sum)."""
+    keys = ("rps", "p50_ms", "p95_ms", "p99_ms", "ratio", "bare_rps")
+    out = {k: statistics.median(r[k] for r in runs) for k in keys if k in runs[0]}
+    return {**runs[0], **out, "errors": sum(r["errors"] for r in runs)}
+
+
 def resolve_paths(scenarios) -> list[tuple]:
     """The scenarios with each path that is a function (an id looked up in the bench
     database) replaced by the path it returns."""
@@ -172,6 +183,9 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per worker (more than 1: gunicorn's gthread workers, which "
                              "serve other requests while one waits for the disk)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="times each page is measured, each right after the bare endpoint "
+                             "(medians are printed)")
     parser.add_argument("--scale", type=int, default=1,
                         help="data size factor passed to each part's generator")
     parser.add_argument("--only", help="run only scenarios whose name contains this")
@@ -217,11 +231,11 @@ def main(argv=None) -> None:
     try:
         cookies = {}
         results = []
-        bare = load(f"http://127.0.0.1:{bare_port}/bare", args.seconds, args.connections, {})
-        bare_alone = alone_ms(bare_port, "/bare", {}, args.alone)
-        results.append({"name": "bare Flask", "path": "/bare", **bare, "ratio": 1.0,
+        bare_url = f"http://127.0.0.1:{bare_port}/bare"
+        bare_runs = [load(bare_url, args.seconds, args.connections, {})]
+        results.append({"name": "bare Flask", "path": "/bare", **bare_runs[0], "ratio": 1.0,
                         "bytes": page_size(bare_port, "/bare", {}),
-                        "alone_p50_ms": bare_alone})
+                        "alone_p50_ms": alone_ms(bare_port, "/bare", {}, args.alone)})
         for name, path, role, *extra in scenarios:
             if args.only and args.only not in name:
                 continue
@@ -233,11 +247,18 @@ def main(argv=None) -> None:
             size = page_size(app_port, path, headers)
             # Before the load: a loaded server still has queued requests to answer after.
             alone = alone_ms(app_port, path, headers, args.alone)
-            figures = load(f"http://127.0.0.1:{app_port}{path}", args.seconds, args.connections,
-                           headers)
-            settle(app_port)
-            results.append({"name": name, "path": path, **figures, "bytes": size,
-                            "ratio": figures["rps"] / bare["rps"], "alone_p50_ms": alone})
+            runs = []
+            for _ in range(args.rounds):
+                bare = load(bare_url, args.seconds, args.connections, {})
+                bare_runs.append(bare)
+                figures = load(f"http://127.0.0.1:{app_port}{path}", args.seconds,
+                               args.connections, headers)
+                settle(app_port)
+                runs.append({**figures, "ratio": figures["rps"] / bare["rps"],
+                             "bare_rps": bare["rps"]})
+            results.append({"name": name, "path": path, **median_of(runs), "bytes": size,
+                            "alone_p50_ms": alone, "rounds": runs})
+        results[0].update(median_of(bare_runs), ratio=1.0)
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -246,6 +267,8 @@ def main(argv=None) -> None:
 
     print(f"\n{args.connections} connections at once (req/s, p50, p95); 'alone': the median "
           f"of {args.alone} requests one at a time, the wait of a user nobody else competes with.")
+    print(f"'vs bare': against the bare endpoint loaded just before the page; medians of "
+          f"{args.rounds} round{'s' if args.rounds > 1 else ''}.")
     print(f"\n{'page':<34}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'alone ms':>9}{'KB':>7}"
           f"{'vs bare':>8}")
     for r in results:
@@ -255,7 +278,8 @@ def main(argv=None) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps({"connections": args.connections, "seconds": args.seconds,
-                               "scale": args.scale, "results": results}, indent=2))
+                               "rounds": args.rounds, "scale": args.scale, "results": results},
+                              indent=2))
     print(f"\nsaved {out.relative_to(ROOT)}")
 
 

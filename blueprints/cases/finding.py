@@ -103,19 +103,24 @@ def _criteria(query: Query):
     return condition
 
 
+# What the results list shows of each person (a person row has some forty columns).
+LISTED = (Person.id, Person.given_name, Person.family_name, Person.preferred_name,
+          Person.date_of_birth, Person.nhs_number, Person.pnc_id)
+
+
 @prepared
 def _one_word(pattern, teams, limit, given):
     """People whose family (or `given`) name starts with the pattern, in name order: the
     search as someone types a name (composed once, see models/prepared.py)."""
     key, other = ((Person.given_key, Person.family_key) if given
                   else (Person.family_key, Person.given_key))
-    return (Person.select().where(_matches(key, pattern) & Person.visible_condition(teams))
+    return (Person.select(*LISTED).where(_matches(key, pattern) & Person.visible_condition(teams))
             .order_by(key, other, Person.id).limit(limit))
 
 
 def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -> list[Person]:
     """People the teams work with who match the search box entry: family names first (in
-    name order), then given names."""
+    name order), then given names; each with what the results list shows (LISTED)."""
     query = parse_query(q)
     if len(query.words) == 1 and not (query.nhs_number or query.pnc_id
                                       or query.date_of_birth):

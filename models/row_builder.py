@@ -9,7 +9,8 @@ are plain fields, and then write those straight into each model's data.
 
 Only the two wrappers a model select uses are handled: one model, or models joined. For
 those the result is the same as peewee's (tests/test_prepared_queries.py compares the
-two); anything else keeps peewee's builder. Columns that are not plain fields (an alias, a
+two, and while the tests run every such row is checked against peewee's: tests/row_check.py);
+anything else keeps peewee's builder. Columns that are not plain fields (an alias, a
 `person_id` attribute) still go through `setattr`, as in peewee.
 """
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import url_for
 from werkzeug.routing import BuildError
 
+from .record_urls import record_url
+
 _LINKS: dict[str, tuple[str, str]] = {}
 
 
@@ -19,6 +21,9 @@ def link_for(event) -> str | None:
         return None
     endpoint, argument = target
     try:
-        return url_for(endpoint, **{argument: event.link_id})
+        link_id = event.link_id
+        if link_id.isascii() and link_id.isdigit():  # a timeline is a long list: record_urls.py
+            return record_url(endpoint, **{argument: int(link_id)})
+        return url_for(endpoint, **{argument: link_id})
     except BuildError:
         return None

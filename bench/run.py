@@ -171,6 +171,40 @@ def resolve_paths(scenarios) -> list[tuple]:
             for name, path, *rest in scenarios]
 
 
+def server_settings(db_url: str) -> dict:
+    """The environment Pathways runs with in the bench: production settings, the data."""
+    return dict(DATABASE_URL=db_url, SECRET_KEY="bench-" + "k" * 40,
+                PATHWAYS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
+
+
+def prepare_data(keep_data: str | None, workdir: Path, scale: int) -> tuple[str, list]:
+    """The bench database (generated, or reused from `keep_data` when that file exists,
+    migrated either way) and the scenarios with their paths resolved against it."""
+    from bench.generate import generate
+    from bench.scenarios import SCENARIOS
+    from models.base import init_db
+    from models.schema import upgrade
+
+    kept = Path(keep_data).resolve() if keep_data else None
+    db_path = kept or workdir / "bench.db"
+    reuse = kept is not None and kept.exists()
+    db_url = f"sqlite:///{db_path}"
+    os.environ.update(DATABASE_URL=db_url)
+    database = init_db(db_url)
+    with database.connection_context():
+        upgrade(database)
+    if reuse:
+        print(f"using the data already in {kept} (delete it to generate afresh)")
+    else:
+        started = time.perf_counter()
+        generate(scale)
+        print(f"generated data in {time.perf_counter() - started:.1f}s at scale {scale}")
+    with database.connection_context():
+        scenarios = resolve_paths(SCENARIOS)
+    database.close()
+    return db_url, scenarios
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
@@ -195,35 +229,14 @@ def main(argv=None) -> None:
                              "(0 to skip)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from bench.generate import BENCH_PASSWORD, generate
-    from bench.scenarios import SCENARIOS
+    from bench.generate import BENCH_PASSWORD
 
     load = load_wrk if shutil.which("wrk") else load_python
     if load is load_python:
         print("wrk not found (apt-get install wrk gives steadier figures); using the Python client")
     workdir = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
-    kept = Path(args.keep_data).resolve() if args.keep_data else None
-    db_path = kept or workdir / "bench.db"
-    reuse = kept is not None and kept.exists()
-    db_url = f"sqlite:///{db_path}"
-    env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="bench-" + "k" * 40,
-               PATHWAYS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
-    os.environ.update(DATABASE_URL=db_url)
-
-    from models.base import init_db
-    from models.schema import upgrade
-    database = init_db(db_url)
-    with database.connection_context():
-        upgrade(database)
-    if reuse:
-        print(f"using the data already in {kept} (delete it to generate afresh)")
-    else:
-        started = time.perf_counter()
-        generate(args.scale)
-        print(f"generated data in {time.perf_counter() - started:.1f}s at scale {args.scale}")
-    with database.connection_context():
-        scenarios = resolve_paths(SCENARIOS)
-    database.close()
+    db_url, scenarios = prepare_data(args.keep_data, workdir, args.scale)
+    env = dict(os.environ, **server_settings(db_url))
 
     app_port, bare_port = free_port(), free_port()
     procs = [start_gunicorn("app:create_app()", app_port, env, args.workers, args.threads),

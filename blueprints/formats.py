@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
@@ -23,8 +24,10 @@ def local_time(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.timezone.utc).astimezone(LONDON)
 
 
+@lru_cache(maxsize=4096)
 def format_datetime(value) -> str:
-    """A stored UTC instant, e.g. '3 Mar 2026, 14:05'."""
+    """A stored UTC instant, e.g. '3 Mar 2026, 14:05'. Kept per instant: a list shows the
+    same times on every view, and converting to London time costs more than the row."""
     local = local_time(value)
     if local is None:
         return ""

@@ -50,15 +50,18 @@ def end_of_week(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=6 - day.weekday())
 
 
-def follow_ups_for(user, today: dt.date | None = None, limit: int | None = None
-                   ) -> dict[str, list[FollowUp]]:
+def follow_ups_for(user, today: dt.date | None = None, limit: int | None = None,
+                   team_ids: set[int] | None = None) -> dict[str, list[FollowUp]]:
     """The user's open follow-ups: {"overdue": [...], "this_week": [...]} (due today up to
     Sunday), oldest first, each with its person's name loaded, and how many there are
     of each ("overdue_total", "this_week_total"). Only follow-ups on referrals the user's
     teams can still see. With `limit`, each list holds at most that many (the home page):
-    the database counts the rest, so a long list costs no more than a short one."""
+    the database counts the rest, so a long list costs no more than a short one.
+    `team_ids`: the user's teams when the caller already has them (else read here)."""
     today = today or london_today()
-    values = dict(user=user.id, teams=None if user.is_admin else sorted(user.team_ids()),
+    if not user.is_admin and team_ids is None:
+        team_ids = user.team_ids()
+    values = dict(user=user.id, teams=None if user.is_admin else team_list(team_ids),
                   today=today, week_end=end_of_week(today))
     result = {"overdue": _listed(overdue=True, limit=limit, **values),
               "this_week": _listed(overdue=False, limit=limit, **values)}

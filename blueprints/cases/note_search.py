@@ -2,7 +2,6 @@
 search through models/search.py), newest first, with the matching words highlighted."""
 from __future__ import annotations
 
-
 from markupsafe import Markup
 
 from models.accounts import Team, User

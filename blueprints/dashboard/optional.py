@@ -32,11 +32,3 @@ def attribute(module: str, name: str):
         return None
     return getattr(found, name, None)
 
-
-def first_attribute(candidates: list[tuple[str, str]]):
-    """The first (module, name) of `candidates` that exists, else None."""
-    for module, name in candidates:
-        found = attribute(module, name)
-        if found is not None:
-            return found
-    return None

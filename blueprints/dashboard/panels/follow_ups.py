@@ -1,18 +1,17 @@
 """Follow-ups overdue and due this week (case work's follow-ups assigned to me)."""
 from __future__ import annotations
 
-from ..optional import first_attribute, link
+from ..optional import attribute, link
 
 LIMIT = 20
 
 
 def follow_ups_due(user, team_ids: set[int]) -> dict | None:
     """My open follow-ups that are overdue or due by Sunday; None without case work."""
-    source = first_attribute([("models.follow_ups", "follow_ups_for"),
-                              ("blueprints.cases", "follow_ups_for")])
+    source = attribute("models.follow_ups", "follow_ups_for")
     if source is None:
         return None
-    found = source(user, limit=LIMIT)
+    found = source(user, limit=LIMIT, team_ids=team_ids)
 
     def rows(follow_ups):
         return [{"what": f.what, "due": f.due_date, "name": f.person.full_name,

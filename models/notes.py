@@ -92,6 +92,52 @@ class CaseNoteAmendment(BaseModel):
         indexes = ((("note", "amended_at"), False),)
 
 
+def reader_tag(team_id: int) -> str:
+    """The word that stands for a team among a note's readers."""
+    return f"t{int(team_id)}"
+
+
+def readers_sql(note: str) -> str:
+    """SQL for the teams that may read the case_note row `note`, as reader words ("t3 t7"):
+    the note's own team for a team-only type, otherwise the referral's team and every team
+    it was shared with or transferred to. Note search narrows by these inside the
+    full-text index and still checks each note it finds against the referral, so a word
+    too many costs a lookup, while a word missing would hide a note from its readers."""
+    team_only = ", ".join(f"'{t}'" for t in TEAM_ONLY_TYPES)
+    return (f"CASE WHEN {note}.note_type IN ({team_only}) THEN 't' || {note}.team_id ELSE "
+            f"(SELECT group_concat('t' || team_id, ' ') FROM (SELECT r.team_id FROM referral "
+            f"AS r WHERE r.id = {note}.referral_id UNION SELECT s.team_id FROM referral_share "
+            f"AS s WHERE s.referral_id = {note}.referral_id)) END")
+
+
+def _refresh_readers(referral_id: str) -> str:
+    team_only = ", ".join(f"'{t}'" for t in TEAM_ONLY_TYPES)
+    return (f"UPDATE case_note SET readers = {readers_sql('case_note')} WHERE referral_id = "
+            f"{referral_id} AND note_type NOT IN ({team_only});")
+
+
 # Prefix indexes for words typed up to seven letters: note search stays fast on a million
-# notes (see FullText). Longer words are rarer, so their fallback costs little.
-NOTE_TEXT = FullText("case_note", ["body"], prefix="2 3 4 5 6 7")
+# notes (see FullText). Longer words are rarer, so their fallback costs little. On SQLite
+# the index also holds each note's readers (a `readers` column that only SQLite has, kept
+# by triggers), so a search finds a team's notes without checking everyone else's.
+NOTE_TEXT = FullText("case_note", ["body"], prefix="2 3 4 5 6 7",
+                     tags=("readers", readers_sql("new")))
+
+# SQLite: a note's readers follow its referral's sharing and transfers; its type, team and
+# referral, which they are worked out from, never change.
+NOTE_READER_TRIGGERS = [
+    "CREATE TRIGGER case_note_readers_shared AFTER INSERT ON referral_share BEGIN "
+    + _refresh_readers("new.referral_id") + " END",
+    "CREATE TRIGGER case_note_readers_unshared AFTER DELETE ON referral_share BEGIN "
+    + _refresh_readers("old.referral_id") + " END",
+    "CREATE TRIGGER case_note_readers_share_moved AFTER UPDATE OF referral_id, team_id ON "
+    "referral_share BEGIN " + _refresh_readers("old.referral_id")
+    + _refresh_readers("new.referral_id") + " END",
+    "CREATE TRIGGER case_note_readers_transferred AFTER UPDATE OF team_id ON referral "
+    "WHEN new.team_id IS NOT old.team_id BEGIN " + _refresh_readers("new.id") + " END",
+    "CREATE TRIGGER case_note_fixed_readers BEFORE UPDATE OF note_type, team_id, referral_id "
+    "ON case_note WHEN new.note_type IS NOT old.note_type OR new.team_id IS NOT old.team_id "
+    "OR new.referral_id IS NOT old.referral_id BEGIN "
+    "SELECT RAISE(ABORT, 'a case note keeps its type, team and referral'); END",
+]
+NOTE_READER_TRIGGER_NAMES = [t.split()[2] for t in NOTE_READER_TRIGGERS]

@@ -34,16 +34,24 @@ def terms(q: str | None) -> list[str]:
 class FullText:
     """A full-text index over some text columns of one table (keyed by integer `id`)."""
 
-    def __init__(self, table: str, columns: list[str], prefix: str = ""):
+    def __init__(self, table: str, columns: list[str], prefix: str = "",
+                 tags: tuple[str, str] | None = None):
         """`prefix`: SQLite FTS5 prefix index lengths, e.g. "2 3 4 5 6 7". Every word is
         searched as a prefix; without an index of that length FTS5 merges the lists of
         every matching term before it can stop at a page, which on a large table costs
         tens of milliseconds per common word (with one: well under one). The index is
-        several times larger. PostgreSQL ignores it."""
+        several times larger. PostgreSQL ignores it.
+
+        `tags` (SQLite only): a column of the table and the SQL expression, over the new
+        row `new`, that fills it when a row is inserted. The index holds its words too, so
+        a search can be narrowed by them inside the index (`tagged_ids`) rather than row by
+        row after it; searches for typed words never look in it. A row is in the index
+        once its tags are filled, which the insert trigger does straight away."""
         self.table = table
         self.columns = list(columns)
         self.fts = f"{table}_fts"
         self.prefix = prefix
+        self.tags = tags
 
     # -- schema -------------------------------------------------------------------------
     def _document(self, prefix: str = "") -> str:
@@ -56,32 +64,81 @@ class FullText:
         if isinstance(database, PostgresqlDatabase):
             return [f"CREATE INDEX {self.table}_fulltext ON {self.table} "
                     f"USING GIN ({self._document()})"]
-        cols = ", ".join(self.columns)
-        new = ", ".join(f"new.{c}" for c in self.columns)
-        old = ", ".join(f"old.{c}" for c in self.columns)
+        names = self.columns + ([self.tags[0]] if self.tags else [])
+        cols = ", ".join(names)
+        new = ", ".join(f"new.{c}" for c in names)
+        old = ", ".join(f"old.{c}" for c in names)
         prefix = f", prefix='{self.prefix}'" if self.prefix else ""
+        fts, table = self.fts, self.table
+        add = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+        remove = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+        create = (f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', "
+                  f"content_rowid='id', tokenize='unicode61 remove_diacritics 2'{prefix})")
+        if not self.tags:
+            return [
+                create,
+                f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {add} END",
+                f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {remove} END",
+                f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {table} BEGIN {remove} {add} END",
+                f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+            ]
+        # A row is in the index exactly while its tags are filled: an insert without them
+        # fills them (and that update indexes the row), one with them (a restore) is
+        # indexed as it is. What the index holds for a row is always the row's own
+        # values, so its 'delete' always finds them.
+        tag, expression = self.tags
+        held = f"old.{tag} <> ''"
+        add_if_tagged = (f"INSERT INTO {fts}(rowid, {cols}) SELECT new.id, {new} "
+                         f"WHERE new.{tag} <> '';")
         return [
-            f"CREATE VIRTUAL TABLE {self.fts} USING fts5({cols}, content='{self.table}', "
-            f"content_rowid='id', tokenize='unicode61 remove_diacritics 2'{prefix})",
-            f"CREATE TRIGGER {self.fts}_ai AFTER INSERT ON {self.table} BEGIN "
-            f"INSERT INTO {self.fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-            f"CREATE TRIGGER {self.fts}_ad AFTER DELETE ON {self.table} BEGIN "
-            f"INSERT INTO {self.fts}({self.fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
-            f"CREATE TRIGGER {self.fts}_au AFTER UPDATE ON {self.table} BEGIN "
-            f"INSERT INTO {self.fts}({self.fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-            f"INSERT INTO {self.fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-            f"INSERT INTO {self.fts}({self.fts}) VALUES ('rebuild')",
+            create,
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} WHEN new.{tag} = '' BEGIN "
+            f"UPDATE {table} SET {tag} = {expression} WHERE id = new.id; END",
+            f"CREATE TRIGGER {fts}_ai_tagged AFTER INSERT ON {table} WHEN new.{tag} <> '' "
+            f"BEGIN {add} END",
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} WHEN {held} BEGIN {remove} END",
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {table} WHEN {held} BEGIN {remove} "
+            f"{add_if_tagged} END",
+            f"CREATE TRIGGER {fts}_au_first AFTER UPDATE ON {table} WHEN old.{tag} = '' "
+            f"AND new.{tag} <> '' BEGIN {add} END",
+            f"INSERT INTO {fts}(rowid, {cols}) SELECT id, {cols} FROM {table} "
+            f"WHERE {tag} <> ''",
         ]
 
     def drop_sql(self, database) -> list[str]:
         if isinstance(database, PostgresqlDatabase):
             return [f"DROP INDEX IF EXISTS {self.table}_fulltext"]
-        return [f"DROP TRIGGER IF EXISTS {self.fts}_{t}" for t in ("ai", "ad", "au")] + [
+        triggers = ("ai", "ad", "au") + (("ai_tagged", "au_first") if self.tags else ())
+        return [f"DROP TRIGGER IF EXISTS {self.fts}_{t}" for t in triggers] + [
             f"DROP TABLE IF EXISTS {self.fts}"]
 
     # -- queries ------------------------------------------------------------------------
     def _sqlite_query(self, words: list[str]) -> str:
-        return " ".join(f'"{w}"*' for w in words)
+        """Every word as a prefix, in the text columns only (never in the tags)."""
+        typed = " ".join(f'"{w}"*' for w in words)
+        if not self.tags:
+            return typed
+        return "{" + " ".join(self.columns) + "} : (" + typed + ")"
+
+    def tagged_ids(self, q: str, tags: list[str], extra_where: str = "",
+                   params: list | None = None, before_id: int | None = None,
+                   limit: int = 25) -> list[int]:
+        """SQLite: ids of rows matching every word of `q` and holding one of `tags`, newest
+        (highest id) first. FTS5 walks both lists inside the index, so the cost follows
+        the page, not how many rows match the words elsewhere. `extra_where` (with
+        `params`) is a further condition on the table's row `t`."""
+        words = terms(q)
+        if not words or not tags:
+            return []
+        wanted = " OR ".join(f'"{t}"' for t in tags)
+        match = f"{self._sqlite_query(words)} AND {{{self.tags[0]}}} : ({wanted})"
+        fts = self.fts
+        sql = (f"SELECT t.id FROM {fts} JOIN {self.table} AS t ON t.id = {fts}.rowid "
+               f"WHERE {fts} MATCH ? " + (f"AND {extra_where} " if extra_where else "")
+               + (f"AND {fts}.rowid < ? " if before_id else "")
+               + f"ORDER BY {fts}.rowid DESC LIMIT ?")
+        bound = [match] + list(params or []) + ([before_id] if before_id else []) + [limit]
+        return [row[0] for row in db.execute_sql(sql, bound).fetchall()]
 
     def _pg_query(self, words: list[str]) -> str:
         return " & ".join(f"{w}:*" for w in words)

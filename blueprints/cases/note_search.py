@@ -5,8 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from models.accounts import Team, User
-from models.base import db, is_sqlite
-from models.notes import NOTE_TEXT, TEAM_ONLY_TYPES, CaseNote
+from models.base import is_sqlite
+from models.notes import NOTE_TEXT, TEAM_ONLY_TYPES, CaseNote, reader_tag
 from models.people import Person, Referral
 from models.prepared import prepared
 from models.search import highlight, terms, word_pattern
@@ -31,24 +31,21 @@ def snippet(text: str, q: str, width: int = SNIPPET) -> Markup:
 
 def _sqlite_ids(words: list[str], team_ids: set[int], before_id: int | None,
                 limit: int) -> list[int]:
-    """Matching note ids, newest first, on SQLite: FTS5 hands back its matches in
-    descending rowid order and stops at the limit, and each candidate is checked against
-    the teams with primary-key lookups, so a common word costs no more than a rare one
-    however many notes there are (a plain IN over every match would not)."""
+    """Matching note ids, newest first, on SQLite. The full-text index holds each note's
+    readers, so FTS5 walks the words and the user's teams together and stops at the page,
+    however many notes other teams hold; each note found is still checked against its
+    referral and type here, so what is shown never rests on the index alone."""
     teams = sorted(team_ids) or [0]
     marks = ", ".join("?" * len(teams))
     types = ", ".join("?" * len(TEAM_ONLY_TYPES))
-    sql = (f"SELECT n.id FROM {NOTE_TEXT.fts} JOIN case_note AS n ON n.id = {NOTE_TEXT.fts}.rowid "
-           f"WHERE {NOTE_TEXT.fts} MATCH ? "
-           f"AND (n.note_type NOT IN ({types}) OR n.team_id IN ({marks})) "
-           f"AND EXISTS (SELECT 1 FROM referral AS r WHERE r.id = n.referral_id "
-           f"AND (r.team_id IN ({marks}) OR r.id IN (SELECT s.referral_id FROM referral_share "
-           f"AS s WHERE s.team_id IN ({marks})))) "
-           + (f"AND {NOTE_TEXT.fts}.rowid < ? " if before_id else "")
-           + f"ORDER BY {NOTE_TEXT.fts}.rowid DESC LIMIT ?")
-    params = ([" ".join(f'"{w}"*' for w in words)] + list(TEAM_ONLY_TYPES) + teams * 3
-              + ([before_id] if before_id else []) + [limit])
-    return [row[0] for row in db.execute_sql(sql, params)]
+    visible = (f"(t.note_type NOT IN ({types}) OR t.team_id IN ({marks})) "
+               f"AND EXISTS (SELECT 1 FROM referral AS r WHERE r.id = t.referral_id "
+               f"AND (r.team_id IN ({marks}) OR r.id IN (SELECT s.referral_id FROM "
+               f"referral_share AS s WHERE s.team_id IN ({marks}))))")
+    return NOTE_TEXT.tagged_ids(" ".join(words), [reader_tag(t) for t in teams],
+                                extra_where=visible,
+                                params=list(TEAM_ONLY_TYPES) + teams * 3,
+                                before_id=before_id, limit=limit)
 
 
 _author = User.alias()

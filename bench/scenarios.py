@@ -31,6 +31,9 @@ SCENARIOS = [
     ("housing board", "/housing/", "coordinator"),
     ("SAR caseload (~100 women)", sar_caseload_path, "coordinator"),
     # Case work (data: bench/case_data.py; person 900001 has 200 notes).
+    # The least a signed-in page costs: the find-a-person fragment with nothing typed
+    # (session, user and teams, CSRF token, security headers; no rows, no layout).
+    ("signed-in floor (empty fragment)", "/people", "practitioner", HTMX),
     ("caseload", "/people", "practitioner"),
     ("find a person", "/people?q=smi", "practitioner"),
     ("find a person (as you type)", "/people?q=smi", "practitioner", HTMX),

@@ -113,9 +113,11 @@ def index():
                          + (", known to another team" if elsewhere else ""))
     # htmx asks for one of two pieces: the search results (as you type) or more of the
     # teams' referrals ("Show more", which carries a cursor).
+    # The access request form shows only beside a "known to another team" hint.
+    access_form = RequestAccessForm(q=q) if elsewhere else None
     if is_partial() and "before" not in request.args:
         return render("cases/index.html", "results", title="People", q=q, results=results,
-                      elsewhere=elsewhere, access_form=RequestAccessForm(q=q))
+                      elsewhere=elsewhere, access_form=access_form)
     cursor = None
     if request.args.get("before"):
         try:
@@ -133,7 +135,7 @@ def index():
         return render("cases/index.html", "team_rows_block", title="People", team_rows=team_rows,
                       next_before=next_before)
     return render("cases/index.html", title="People", q=q, results=results, elsewhere=elsewhere,
-                  access_form=RequestAccessForm(q=q), mine=mine, team_rows=team_rows,
+                  access_form=access_form, mine=mine, team_rows=team_rows,
                   next_before=next_before)
 
 

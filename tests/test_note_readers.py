@@ -30,10 +30,10 @@ def readers(note) -> set[str]:
     return set(row[0].split())
 
 
-def index_is_in_step() -> None:
+def index_is_in_step(database=db) -> None:
     """FTS5's own check of the index against the notes (raises when they differ)."""
-    db.execute_sql(f"INSERT INTO {NOTE_TEXT.fts}({NOTE_TEXT.fts}, rank) "
-                   "VALUES ('integrity-check', 1)")
+    database.execute_sql(f"INSERT INTO {NOTE_TEXT.fts}({NOTE_TEXT.fts}, rank) "
+                         "VALUES ('integrity-check', 1)")
 
 
 def test_the_index_check_notices_an_index_out_of_step(team_a, users):
@@ -161,6 +161,13 @@ def test_the_migration_gives_existing_notes_their_readers(tmp_path, team_a, team
         f"SELECT rowid FROM {NOTE_TEXT.fts} WHERE {NOTE_TEXT.fts} MATCH ?",
         [f'{{body}} : ("hostel"*) AND {{readers}} : ("{b}")']).fetchall()
     assert found == [(min(rows),)]
-    scratch.execute_sql(f"INSERT INTO {NOTE_TEXT.fts}({NOTE_TEXT.fts}, rank) "
-                        "VALUES ('integrity-check', 1)")
+    index_is_in_step(scratch)
+
+    # Rolled back: no readers column, and migration 013's index, in step with the notes.
+    migrations.run_one("014_note_readers", migrations.migrator, fake=False, downgrade=True)
+    assert "readers" not in {c.name for c in scratch.get_columns("case_note")}
+    assert scratch.execute_sql(f"SELECT rowid FROM {NOTE_TEXT.fts} WHERE {NOTE_TEXT.fts} "
+                               "MATCH 'hostel*' ORDER BY rowid").fetchall() == [
+        (min(rows),), (max(rows),)]
+    index_is_in_step(scratch)
 

@@ -93,8 +93,11 @@ class CaseNoteAmendment(BaseModel):
 
 
 def reader_tag(team_id: int) -> str:
-    """The word that stands for a team among a note's readers."""
+    """The word that stands for a team among a note's readers (as `readers_sql` writes it)."""
     return f"t{int(team_id)}"
+
+
+_TEAM_ONLY_SQL = ", ".join(f"'{t}'" for t in TEAM_ONLY_TYPES)
 
 
 def readers_sql(note: str) -> str:
@@ -103,17 +106,15 @@ def readers_sql(note: str) -> str:
     it was shared with or transferred to. Note search narrows by these inside the
     full-text index and still checks each note it finds against the referral, so a word
     too many costs a lookup, while a word missing would hide a note from its readers."""
-    team_only = ", ".join(f"'{t}'" for t in TEAM_ONLY_TYPES)
-    return (f"CASE WHEN {note}.note_type IN ({team_only}) THEN 't' || {note}.team_id ELSE "
+    return (f"CASE WHEN {note}.note_type IN ({_TEAM_ONLY_SQL}) THEN 't' || {note}.team_id ELSE "
             f"(SELECT group_concat('t' || team_id, ' ') FROM (SELECT r.team_id FROM referral "
             f"AS r WHERE r.id = {note}.referral_id UNION SELECT s.team_id FROM referral_share "
             f"AS s WHERE s.referral_id = {note}.referral_id)) END")
 
 
 def _refresh_readers(referral_id: str) -> str:
-    team_only = ", ".join(f"'{t}'" for t in TEAM_ONLY_TYPES)
     return (f"UPDATE case_note SET readers = {readers_sql('case_note')} WHERE referral_id = "
-            f"{referral_id} AND note_type NOT IN ({team_only});")
+            f"{referral_id} AND note_type NOT IN ({_TEAM_ONLY_SQL});")
 
 
 # Prefix indexes for words typed up to seven letters: note search stays fast on a million
@@ -124,7 +125,9 @@ NOTE_TEXT = FullText("case_note", ["body"], prefix="2 3 4 5 6 7",
                      tags=("readers", readers_sql("new")))
 
 # SQLite: a note's readers follow its referral's sharing and transfers; its type, team and
-# referral, which they are worked out from, never change.
+# referral, which they are worked out from, never change. Migration 014 creates these and
+# NOTE_TEXT as they are here: a change to either needs a migration of its own (and 014 a
+# frozen copy of what it made, as 013 has).
 NOTE_READER_TRIGGERS = [
     "CREATE TRIGGER case_note_readers_shared AFTER INSERT ON referral_share BEGIN "
     + _refresh_readers("new.referral_id") + " END",

@@ -111,10 +111,10 @@ def index():
             audit("person.searched", object_type="search",
                   detail=f"people matching a {len(q)}-character entry: {len(results)} found"
                          + (", known to another team" if elsewhere else ""))
-    # htmx asks for one of two pieces: the search results (as you type) or more of the
-    # teams' referrals ("Show more", which carries a cursor).
     # The access request form shows only beside a "known to another team" hint.
     access_form = RequestAccessForm(q=q) if elsewhere else None
+    # htmx asks for one of two pieces: the search results (as you type) or more of the
+    # teams' referrals ("Show more", which carries a cursor).
     if is_partial() and "before" not in request.args:
         return render("cases/index.html", "results", title="People", q=q, results=results,
                       elsewhere=elsewhere, access_form=access_form)

@@ -38,3 +38,10 @@ def test_menu_and_static_urls_follow_the_application_root(client_as):
     assert 'href="/pathways/static/vendor/' in rooted and 'href="/static/vendor/' in plain
     again = client.get("/").get_data(as_text=True)
     assert menu_of(again) == menu_of(plain)
+
+
+def test_a_back_link_is_one_nhsuk_frontend_10_link(client_as):
+    """The stylesheet draws the back link's chevron; an icon of our own would be a second."""
+    page = client_as("practitioner").get("/people/notes").get_data(as_text=True)
+    assert '<a class="nhsuk-back-link" href="/people">Back to people</a>' in page
+    assert "nhsuk-back-link__link" not in page and "icon--chevron-left" not in page

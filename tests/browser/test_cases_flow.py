@@ -86,3 +86,37 @@ def test_register_assess_note_and_amend(page, users, team_a):
     check_accessibility(page, "note-history")
     screenshot(page, "cases-note-amended")
     assert page.console_errors == []
+
+
+def test_known_to_another_team_and_note_search(page, users, team_a, team_b, other_team_user):
+    from models.notes import CaseNote
+    theirs = make_referral(make_person(given_name="Grace", family_name="Mensah",
+                                       date_of_birth=dt.date(1992, 7, 1),
+                                       nhs_number="9434765919"), team_b)
+    mine = make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a)
+    for referral, author, body in ((mine, users["practitioner"],
+                                    "Housing officer called about the hostel place."),
+                                   (theirs, other_team_user, "Hostel in another borough.")):
+        CaseNote.create(person=referral.person_id, referral=referral, team=referral.team_id,
+                        author=author, note_type="contact", body=body)
+    sign_in(page, users["practitioner"].email, PASSWORD)
+
+    page.goto("/people")
+    page.get_by_label("Find a person").fill("943 476 5919")
+    hint = page.locator("#known-elsewhere")
+    expect(hint).to_contain_text("Known to another team")
+    expect(page.locator("#person-results")).not_to_contain_text("Mensah")
+    check_accessibility(page, "known-elsewhere")
+    screenshot(page, "cases-known-elsewhere")
+    hint.get_by_role("button", name="Request access").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Your request has been sent")
+
+    page.get_by_role("link", name="Search case notes").click()
+    page.get_by_label("Words in the note").fill("hostel")
+    results = page.locator("#note-results")
+    expect(results).to_contain_text("Ayo Bello")
+    expect(results.locator("mark").first).to_have_text("hostel")
+    expect(results).not_to_contain_text("Mensah")
+    check_accessibility(page, "note-search")
+    screenshot(page, "cases-note-search")
+    assert page.console_errors == []

@@ -124,3 +124,26 @@ def test_coordinator_adds_a_phone_number_and_maps_an_imported_term(page, users, 
     expect(page.locator("main")).to_contain_text("Every imported term is mapped")
     assert TaxonomyTerm.get_by_id(term.id).maps_to.name == "Housing and supported accommodation"
     assert Service.get_by_id(service.id).name == "Hackney Housing Advice"
+
+
+def test_results_page_through_previous_and_next(page, users, taxonomies):
+    for n in range(45):
+        make_service(f"Advice service {n:02d}", organization="Citizens Help",
+                     description="Advice.", categories=["Debt"], boroughs=["Hackney"])
+    sign_in(page, users["practitioner"].email, PASSWORD)
+    page.goto("/directory/?q=advice")
+    results = page.locator("#service-results")
+    expect(results).to_contain_text("45 services found")
+    marker = page.evaluate("window.__marker = Math.random()")
+    pagination = page.get_by_role("navigation", name="Results pages")
+    pagination.get_by_role("link", name="Next").click()
+    expect(pagination.get_by_role("link", name="Previous")).to_contain_text("Page 1")
+    expect(pagination.get_by_role("link", name="Next")).to_contain_text("Page 3")
+    assert "page=2" in page.url and page.evaluate("window.__marker") == marker
+    # The design system's arrows, which the stylesheet places beside each title.
+    expect(pagination.locator("svg.nhsuk-icon--arrow-left")).to_have_count(1)
+    expect(pagination.locator("svg.nhsuk-icon--arrow-right")).to_have_count(1)
+    check_accessibility(page, "directory-page-2")
+    pagination.scroll_into_view_if_needed()
+    screenshot(page, "directory-pagination")
+    assert page.console_errors == []

@@ -120,14 +120,13 @@ class FullText:
             return typed
         return "{" + " ".join(self.columns) + "} : (" + typed + ")"
 
-    def tagged_ids(self, q: str, tags: list[str], extra_where: str = "",
+    def tagged_ids(self, words: list[str], tags: list[str], extra_where: str = "",
                    params: list | None = None, before_id: int | None = None,
                    limit: int = 25) -> list[int]:
-        """SQLite: ids of rows matching every word of `q` and holding one of `tags`, newest
-        (highest id) first. FTS5 walks both lists inside the index, so the cost follows
-        the page, not how many rows match the words elsewhere. `extra_where` (with
-        `params`) is a further condition on the table's row `t`."""
-        words = terms(q)
+        """SQLite: ids of rows matching every one of `words` (as `terms` gives them) and
+        holding one of `tags`, newest (highest id) first. FTS5 walks both lists inside the
+        index, so the cost follows the page, not how many rows match the words elsewhere.
+        `extra_where` (with `params`) is a further condition on the table's row `t`."""
         if not words or not tags:
             return []
         wanted = " OR ".join(f'"{t}"' for t in tags)

@@ -51,6 +51,16 @@ def make_referral(person=None, team=None, **fields) -> "Referral":
     return Referral.create(person=person or make_person(), team=team or make_team(), **values)
 
 
+def make_note(referral, author, body="Seen in the cells.", note_type="contact", at=None,
+              team=None) -> "CaseNote":
+    """A case note on `referral` by `author`, for the referral's team unless `team` is given
+    (`at`: its time stamp, for ordering)."""
+    from models.notes import CaseNote
+    return CaseNote.create(person=referral.person_id, referral=referral,
+                           team=team or referral.team_id, author=author, note_type=note_type,
+                           body=body, **({"created_at": at} if at else {}))
+
+
 def make_hearing(referral, **fields) -> "Hearing":
     from models.people import Hearing
     values = dict(court="Highbury Corner Magistrates' Court", date=dt.date.today(),

@@ -8,17 +8,11 @@ from models.audit import AuditEvent
 from models.notes import CaseNote, CaseNoteAmendment
 from models.people import ReferralShare
 from models.timeline import add_timeline_event
-from tests.factories import make_referral, make_user
+from tests.factories import make_note, make_referral, make_user
 
 
 def events(action):
     return list(AuditEvent.select().where(AuditEvent.action == action))
-
-
-def note_on(referral, author, body="Seen in the cells.", note_type="contact", at=None, team=None):
-    return CaseNote.create(person=referral.person_id, referral=referral,
-                           team=team or referral.team_id, author=author, note_type=note_type,
-                           body=body, **({"created_at": at} if at else {}))
 
 
 def test_adding_a_note_with_htmx_updates_the_timeline_in_place(client_as, team_a, users):
@@ -86,7 +80,7 @@ def test_timeline_is_newest_first_merges_events_and_pages_older_notes(client_as,
     referral = make_referral(team=team_a)
     start = dt.datetime(2026, 1, 1, 9, 0)
     for n in range(45):
-        note_on(referral, users["practitioner"], body=f"Note number {n:02d}",
+        make_note(referral, users["practitioner"], body=f"Note number {n:02d}",
                 at=start + dt.timedelta(minutes=n))
     event = add_timeline_event(referral, users["manager"], "letter", "Court letter written")
     event.at = start + dt.timedelta(minutes=30, seconds=30)
@@ -114,8 +108,8 @@ def test_safeguarding_notes_are_seen_only_by_the_notes_team(client_as, app, team
     referral = make_referral(team=team_a)
     ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
                          shared_by=users["manager"])
-    note_on(referral, users["practitioner"], body="Ordinary contact note")
-    secret = note_on(referral, users["practitioner"], body="Safeguarding concern raised",
+    make_note(referral, users["practitioner"], body="Ordinary contact note")
+    secret = make_note(referral, users["practitioner"], body="Safeguarding concern raised",
                      note_type="safeguarding")
     mine = client_as("practitioner").get(f"/people/{referral.person_id}").get_data(as_text=True)
     assert "Safeguarding concern raised" in mine
@@ -128,7 +122,7 @@ def test_safeguarding_notes_are_seen_only_by_the_notes_team(client_as, app, team
 
 def test_author_amends_a_note_and_the_original_is_kept(client_as, team_a, users):
     referral = make_referral(team=team_a)
-    note = note_on(referral, users["practitioner"], body="Seen on Tuesday")
+    note = make_note(referral, users["practitioner"], body="Seen on Tuesday")
     client = client_as("practitioner")
     form = client.hx_get(f"/notes/{note.id}/amend").get_data(as_text=True)
     assert "<html" not in form and "Seen on Tuesday" in form
@@ -153,7 +147,7 @@ def test_author_amends_a_note_and_the_original_is_kept(client_as, team_a, users)
 
 
 def test_amendment_needs_a_reason_and_a_change(client_as, team_a, users):
-    note = note_on(make_referral(team=team_a), users["practitioner"], body="Same")
+    note = make_note(make_referral(team=team_a), users["practitioner"], body="Same")
     client = client_as("practitioner")
     page = client.post_form(f"/notes/{note.id}/amend", {"amend-body": "Other", "amend-reason": "",
                                                         "amend-version": "1"}).get_data(as_text=True)
@@ -165,7 +159,7 @@ def test_amendment_needs_a_reason_and_a_change(client_as, team_a, users):
 
 
 def test_only_the_author_or_a_manager_of_the_team_may_amend(client_as, app, team_a, users):
-    note = note_on(make_referral(team=team_a), users["practitioner"])
+    note = make_note(make_referral(team=team_a), users["practitioner"])
     colleague = app.test_client().sign_in(make_user("practitioner", [team_a]))
     assert colleague.get(f"/notes/{note.id}/amend").status_code == 403
     assert colleague.post_form(f"/notes/{note.id}/amend", {

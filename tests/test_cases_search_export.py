@@ -6,23 +6,16 @@ import json
 from docx import Document
 
 from models.audit import AuditEvent
-from models.notes import CaseNote
-from tests.factories import make_person, make_referral
-
-
-def note_on(referral, author, body, note_type="contact", team=None):
-    return CaseNote.create(person=referral.person_id, referral=referral,
-                           team=team or referral.team_id, author=author,
-                           note_type=note_type, body=body)
+from tests.factories import make_note, make_person, make_referral
 
 
 def test_search_finds_my_notes_highlighted_and_hides_others(client_as, team_a, team_b, users,
                                                             other_team_user):
     mine = make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a)
     theirs = make_referral(make_person(given_name="Other", family_name="Person"), team_b)
-    note_on(mine, users["practitioner"], "Housing officer <called> about the hostel place")
-    note_on(mine, users["practitioner"], "Hostel safeguarding concern", note_type="safeguarding")
-    note_on(theirs, other_team_user, "Hostel in another borough")
+    make_note(mine, users["practitioner"], "Housing officer <called> about the hostel place")
+    make_note(mine, users["practitioner"], "Hostel safeguarding concern", note_type="safeguarding")
+    make_note(theirs, other_team_user, "Hostel in another borough")
     client = client_as("practitioner")
     page = client.hx_get("/people/notes?q=hostel").get_data(as_text=True)
     assert "<html" not in page
@@ -42,16 +35,16 @@ def test_search_never_shows_another_teams_safeguarding_notes(client_as, app, tea
     referral = make_referral(team=team_a)
     ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
                          shared_by=users["manager"])
-    note_on(referral, users["practitioner"], "Disclosure about the partner",
+    make_note(referral, users["practitioner"], "Disclosure about the partner",
             note_type="safeguarding")
-    note_on(referral, users["practitioner"], "Partner attended court")
+    make_note(referral, users["practitioner"], "Partner attended court")
     other = app.test_client().sign_in(other_team_user)
     page = other.get("/people/notes?q=partner").get_data(as_text=True)
     assert "attended court" in page and "Disclosure" not in page
 
 
 def test_hostile_search_input_is_harmless(client_as, team_a, users):
-    note_on(make_referral(team=team_a), users["practitioner"], "ordinary note")
+    make_note(make_referral(team=team_a), users["practitioner"], "ordinary note")
     client = client_as("practitioner")
     for q in ['"', "' OR 1=1 --", "NEAR(a b)", "*", "../../etc/passwd", "<script>", "x" * 500]:
         response = client.get("/people/notes", query_string={"q": q})
@@ -63,11 +56,11 @@ def test_manager_exports_everything_held_on_a_person(client_as, team_a, team_b, 
                                                      other_team_user):
     person = make_person(given_name="Nia", family_name="Campbell", nhs_number="9434765919")
     referral = make_referral(person, team_a)
-    note = note_on(referral, users["practitioner"], "First contact\nin custody")
+    note = make_note(referral, users["practitioner"], "First contact\nin custody")
     from models.notes import CaseNoteAmendment
     CaseNoteAmendment.create(note=note, previous_body="First contakt", new_body=note.body,
                              reason="typo", amended_by=users["practitioner"])
-    note_on(make_referral(person, team_b), other_team_user, "Probation note")
+    make_note(make_referral(person, team_b), other_team_user, "Probation note")
     client = client_as("manager")
     response = client.get(f"/people/{person.id}/export.json")
     assert response.status_code == 200

@@ -11,18 +11,13 @@ from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT, CaseNote
 from models.people import Person, Referral, ReferralShare
 from models.schema import router
-from tests.factories import make_person, make_referral, make_team, make_user
+from tests.factories import make_note, make_person, make_referral, make_team, make_user
 
 
 @pytest.fixture(autouse=True)
 def sqlite_only(app):
     if not is_sqlite():
         pytest.skip("PostgreSQL's note search has no readers in its index")
-
-
-def note_on(referral, author, body, note_type="contact"):
-    return CaseNote.create(person=referral.person_id, referral=referral,
-                           team=referral.team_id, author=author, note_type=note_type, body=body)
 
 
 def readers(note) -> set[str]:
@@ -37,7 +32,7 @@ def index_is_in_step(database=db) -> None:
 
 
 def test_the_index_check_notices_an_index_out_of_step(team_a, users):
-    note = note_on(make_referral(team=team_a), users["practitioner"], "hostel place")
+    note = make_note(make_referral(team=team_a), users["practitioner"], "hostel place")
     index_is_in_step()
     # What a trigger bug would do: the index told of words the note does not hold.
     db.execute_sql(f"INSERT INTO {NOTE_TEXT.fts}({NOTE_TEXT.fts}, rowid, body, readers) "
@@ -50,8 +45,8 @@ def test_readers_follow_sharing_and_transfer_and_the_index_keeps_up(
         client_as, team_a, team_b, users, other_team_user):
     team_c = make_team("Probation north")
     referral = make_referral(team=team_a)
-    contact = note_on(referral, users["practitioner"], "Hostel place offered")
-    private = note_on(referral, users["practitioner"], "Hostel disclosure",
+    contact = make_note(referral, users["practitioner"], "Hostel place offered")
+    private = make_note(referral, users["practitioner"], "Hostel disclosure",
                       note_type="safeguarding")
     a, b, c = (f"t{t.id}" for t in (team_a, team_b, team_c))
     assert readers(contact) == {a} and readers(private) == {a}
@@ -77,7 +72,7 @@ def test_readers_follow_sharing_and_transfer_and_the_index_keeps_up(
 def test_a_note_shared_after_it_was_written_is_found_by_the_new_team(
         app, client_as, team_a, team_b, users, other_team_user):
     referral = make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a)
-    note_on(referral, users["practitioner"], "Hostel place offered")
+    make_note(referral, users["practitioner"], "Hostel place offered")
     other = app.test_client().sign_in(other_team_user)
     assert "Ayo Bello" not in other.get("/people/notes?q=hostel").get_data(as_text=True)
     ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
@@ -89,7 +84,7 @@ def test_a_transfer_moves_the_notes_to_the_new_team(app, client_as, team_a, user
     team_c = make_team("Probation north")
     newcomer = make_user("practitioner", teams=[team_c])
     referral = make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a)
-    note_on(referral, users["practitioner"], "Hostel place offered")
+    make_note(referral, users["practitioner"], "Hostel place offered")
     client = client_as("practitioner")
     client.post_form(f"/referrals/{referral.id}/share",
                      {"team": team_c.id, "kind": "transfer", "reason": "Moved"})
@@ -100,7 +95,7 @@ def test_a_transfer_moves_the_notes_to_the_new_team(app, client_as, team_a, user
 
 def test_typed_words_never_match_the_readers(app, client_as, team_a, users):
     from blueprints.cases.note_search import search_notes
-    note_on(make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a),
+    make_note(make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a),
             users["practitioner"], "An ordinary note")
     tag = f"t{team_a.id}"
     for role in ("practitioner", "manager"):
@@ -115,7 +110,7 @@ def test_an_index_word_is_no_way_past_the_referral_check(app, team_a, team_b, us
                                                           other_team_user):
     """Even a note whose readers wrongly named another team stays hidden from it."""
     referral = make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a)
-    note = note_on(referral, users["practitioner"], "Hostel place offered")
+    note = make_note(referral, users["practitioner"], "Hostel place offered")
     db.execute_sql("UPDATE case_note SET readers = ? WHERE id = ?",
                    [f"t{team_a.id} t{team_b.id}", note.id])
     index_is_in_step()
@@ -124,7 +119,7 @@ def test_an_index_word_is_no_way_past_the_referral_check(app, team_a, team_b, us
 
 
 def test_a_notes_type_team_and_referral_cannot_change(team_a, team_b, users):
-    note = note_on(make_referral(team=team_a), users["practitioner"], "Hostel place")
+    note = make_note(make_referral(team=team_a), users["practitioner"], "Hostel place")
     for change in ({"note_type": "safeguarding"}, {"team": team_b.id},
                    {"referral": make_referral(team=team_b).id}):
         with pytest.raises(IntegrityError, match="keeps its type, team and referral"):
@@ -146,8 +141,8 @@ def test_the_migration_gives_existing_notes_their_readers(tmp_path, team_a, team
     referral = make_referral(team=team_a)
     ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
                          shared_by=users["manager"])
-    note_on(referral, users["practitioner"], "Hostel place")
-    note_on(referral, users["practitioner"], "Hostel worry", note_type="safeguarding")
+    make_note(referral, users["practitioner"], "Hostel place")
+    make_note(referral, users["practitioner"], "Hostel worry", note_type="safeguarding")
     with scratch.bind_ctx(ALL_MODELS):  # the same rows, written before the migration
         for model in (Team, User, Membership, Person, Referral, ReferralShare):
             model.insert_many(list(model.select().bind(db.obj).dicts())).execute()

@@ -42,7 +42,7 @@ def _sqlite_ids(words: list[str], team_ids: set[int], before_id: int | None,
                f"AND EXISTS (SELECT 1 FROM referral AS r WHERE r.id = t.referral_id "
                f"AND (r.team_id IN ({marks}) OR r.id IN (SELECT s.referral_id FROM "
                f"referral_share AS s WHERE s.team_id IN ({marks}))))")
-    return NOTE_TEXT.tagged_ids(" ".join(words), [reader_tag(t) for t in teams],
+    return NOTE_TEXT.tagged_ids(words, [reader_tag(t) for t in teams],
                                 extra_where=visible,
                                 params=list(TEAM_ONLY_TYPES) + teams * 3,
                                 before_id=before_id, limit=limit)

@@ -6,7 +6,7 @@ import datetime as dt
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
-from tests.factories import PASSWORD, make_person, make_referral
+from tests.factories import PASSWORD, make_note, make_person, make_referral
 
 
 def test_register_assess_note_and_amend(page, users, team_a):
@@ -89,7 +89,6 @@ def test_register_assess_note_and_amend(page, users, team_a):
 
 
 def test_known_to_another_team_and_note_search(page, users, team_a, team_b, other_team_user):
-    from models.notes import CaseNote
     theirs = make_referral(make_person(given_name="Grace", family_name="Mensah",
                                        date_of_birth=dt.date(1992, 7, 1),
                                        nhs_number="9434765919"), team_b)
@@ -97,8 +96,7 @@ def test_known_to_another_team_and_note_search(page, users, team_a, team_b, othe
     for referral, author, body in ((mine, users["practitioner"],
                                     "Housing officer called about the hostel place."),
                                    (theirs, other_team_user, "Hostel in another borough.")):
-        CaseNote.create(person=referral.person_id, referral=referral, team=referral.team_id,
-                        author=author, note_type="contact", body=body)
+        make_note(referral, author, body)
     sign_in(page, users["practitioner"].email, PASSWORD)
 
     page.goto("/people")

@@ -1,11 +1,10 @@
 """Pathways: the application factory, configuration and command-line commands."""
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
-from flask import Flask, request, url_for
+from flask import Flask
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -112,22 +111,11 @@ def _register_templates(app: Flask) -> None:
     from blueprints.formats import register_filters
     from blueprints.navigation import navigation_for
     from blueprints.record_urls import record_url
+    from blueprints.static_files import init_static_files
 
-    static_urls: dict[tuple[str, str], str] = {}
-
-    def static_url(filename: str) -> str:
-        """URL of a static file with a content hash, so it can be cached for long (worked
-        out once per file and application root)."""
-        key = (filename, request.script_root)
-        if key not in static_urls:
-            path = Path(app.static_folder) / filename
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
-            static_urls[key] = url_for("static", filename=filename, v=digest)
-        return static_urls[key]
-
-    app.jinja_env.globals.update(csp_nonce=csp_nonce, static_url=static_url,
-                                 navigation_for=navigation_for, my_teams=my_teams,
-                                 record_url=record_url)
+    init_static_files(app)
+    app.jinja_env.globals.update(csp_nonce=csp_nonce, navigation_for=navigation_for,
+                                 my_teams=my_teams, record_url=record_url)
     if app.config.get("STRICT_TEMPLATES"):
         # The tests render every template with StrictUndefined: a missing variable fails.
         from jinja2 import StrictUndefined

@@ -53,3 +53,22 @@ def test_admin_live_search_updates_without_reload(page, users):
     assert page.evaluate("window.__marker") == marker  # same document: no reload
     check_accessibility(page, "admin-users")
     screenshot(page, "foundation-admin-users")
+
+
+def test_the_stylesheet_and_scripts_arrive_compressed_and_apply(page, users):
+    """What a slow court network saves on the first page: Chromium unpacks what it is
+    sent and the page is styled and scripted as before."""
+    sent: dict[str, str | None] = {}
+    page.on("response", lambda r: sent.__setitem__(r.url.split("?")[0].rsplit("/", 1)[-1],
+                                                   r.headers.get("content-encoding"))
+            if "/static/" in r.url else None)
+    sign_in(page, users["practitioner"].email, PASSWORD)
+    for name in ("nhsuk-frontend-10.6.1.pathways.min.css", "htmx-2.0.11.min.js",
+                 "pathways.js", "nhsuk-frontend-10.6.1.min.js"):
+        assert sent.get(name) in ("br", "gzip"), (name, sent)
+    # the stylesheet applied (NHS.UK frontend's header is blue) and the scripts ran
+    header = page.locator("header").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert "js-enabled" in page.locator("body").get_attribute("class")
+    assert page.evaluate("typeof htmx") == "object"
+    assert page.console_errors == []

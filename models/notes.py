@@ -100,16 +100,21 @@ def reader_tag(team_id: int) -> str:
 _TEAM_ONLY_SQL = ", ".join(f"'{t}'" for t in TEAM_ONLY_TYPES)
 
 
-def readers_sql(note: str) -> str:
+def readers_sql(note: str, aggregate: str = "group_concat") -> str:
     """SQL for the teams that may read the case_note row `note`, as reader words ("t3 t7"):
     the note's own team for a team-only type, otherwise the referral's team and every team
     it was shared with or transferred to. Note search narrows by these inside the
     full-text index and still checks each note it finds against the referral, so a word
-    too many costs a lookup, while a word missing would hide a note from its readers."""
+    too many costs a lookup, while a word missing would hide a note from its readers.
+    `aggregate`: SQLite's group_concat, or PostgreSQL's string_agg."""
     return (f"CASE WHEN {note}.note_type IN ({_TEAM_ONLY_SQL}) THEN 't' || {note}.team_id ELSE "
-            f"(SELECT group_concat('t' || team_id, ' ') FROM (SELECT r.team_id FROM referral "
+            f"(SELECT {aggregate}('t' || team_id, ' ') FROM (SELECT r.team_id FROM referral "
             f"AS r WHERE r.id = {note}.referral_id UNION SELECT s.team_id FROM referral_share "
-            f"AS s WHERE s.referral_id = {note}.referral_id)) END")
+            f"AS s WHERE s.referral_id = {note}.referral_id){_alias(aggregate)}) END")
+
+
+def _alias(aggregate: str) -> str:
+    return " AS teams" if aggregate == "string_agg" else ""  # PostgreSQL names subqueries
 
 
 def _refresh_readers(referral_id: str) -> str:
@@ -144,3 +149,68 @@ NOTE_READER_TRIGGERS = [
     "SELECT RAISE(ABORT, 'a case note keeps its type, team and referral'); END",
 ]
 NOTE_READER_TRIGGER_NAMES = [t.split()[2] for t in NOTE_READER_TRIGGERS]
+
+
+# PostgreSQL: the same narrowing in a tsvector column that only PostgreSQL has, `search_doc`,
+# GIN-indexed: the note's words at weight D, every word's first one to seven letters at
+# weight B, and its readers at weight A. A search looks each typed word up among the
+# beginnings (B: one list, where a prefix search "hostel:*" gathers the lists of every
+# word so beginning before it can start) and the user's teams at A, so a typed "t3" never
+# matches a reader. Kept by the triggers below (the readers as on SQLite; the words
+# as the text is written or amended). Migration 015 creates these as they are here: a
+# change needs a migration.
+PG_PREFIX_LETTERS = 7
+
+
+def search_doc_sql(note: str) -> str:
+    """The search_doc of the case_note row `note`, worked out afresh."""
+    words = f"to_tsvector('simple', coalesce({note}.body, ''))"
+    prefixes = (f"(SELECT string_agg(DISTINCT left(w.lexeme, k), ' ') FROM unnest({words}) "
+                f"AS w, generate_series(1, {PG_PREFIX_LETTERS}) AS k "
+                "WHERE length(w.lexeme) >= k)")
+    return (f"setweight({words}, 'D') || "
+            f"setweight(to_tsvector('simple', coalesce({prefixes}, '')), 'B') || "
+            f"setweight(to_tsvector('simple', coalesce({readers_sql(note, 'string_agg')}, "
+            "'')), 'A')")
+
+
+def pg_word_terms(word: str) -> tuple[str, str]:
+    """A typed word as tsquery terms: what the GIN index is asked (the word's first seven
+    letters at weight B: one list to read), and what every note it gives must then match
+    (the whole word as the start of a word in the text)."""
+    looked_up = f"{word[:PG_PREFIX_LETTERS]}:B"
+    return looked_up, (looked_up if len(word) <= PG_PREFIX_LETTERS else f"{word}:*D")
+
+
+PG_NOTE_SEARCH_INDEX = "case_note_search_doc"
+PG_NOTE_SEARCH_FUNCTIONS = [
+    "CREATE FUNCTION case_note_search_doc() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"NEW.search_doc := {search_doc_sql('NEW')}; RETURN NEW; END $$",
+    "CREATE FUNCTION case_note_refresh_readers(changed integer) RETURNS void LANGUAGE sql "
+    f"AS $$ UPDATE case_note SET search_doc = {search_doc_sql('case_note')} WHERE "
+    f"referral_id = changed AND note_type NOT IN ({_TEAM_ONLY_SQL}) $$",
+    "CREATE FUNCTION case_note_readers_shared() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM case_note_refresh_readers(OLD.referral_id);"
+    " END IF; IF TG_OP IN ('UPDATE', 'INSERT') THEN "
+    "PERFORM case_note_refresh_readers(NEW.referral_id); END IF; RETURN NULL; END $$",
+    "CREATE FUNCTION case_note_readers_transferred() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN IF NEW.team_id IS DISTINCT FROM OLD.team_id THEN "
+    "PERFORM case_note_refresh_readers(NEW.id); END IF; RETURN NULL; END $$",
+    "CREATE FUNCTION case_note_fixed_readers() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF NEW.note_type IS DISTINCT FROM OLD.note_type OR NEW.team_id IS DISTINCT FROM "
+    "OLD.team_id OR NEW.referral_id IS DISTINCT FROM OLD.referral_id THEN RAISE EXCEPTION "
+    "'a case note keeps its type, team and referral' USING ERRCODE = 'check_violation'; "
+    "END IF; RETURN NEW; END $$",
+]
+PG_NOTE_SEARCH_TRIGGERS = [
+    "CREATE TRIGGER case_note_search_doc BEFORE INSERT OR UPDATE OF body ON case_note "
+    "FOR EACH ROW EXECUTE FUNCTION case_note_search_doc()",
+    "CREATE TRIGGER case_note_readers_shared AFTER INSERT OR DELETE OR UPDATE OF "
+    "referral_id, team_id ON referral_share FOR EACH ROW "
+    "EXECUTE FUNCTION case_note_readers_shared()",
+    "CREATE TRIGGER case_note_readers_transferred AFTER UPDATE OF team_id ON referral "
+    "FOR EACH ROW EXECUTE FUNCTION case_note_readers_transferred()",
+    "CREATE TRIGGER case_note_fixed_readers BEFORE UPDATE OF note_type, team_id, "
+    "referral_id ON case_note FOR EACH ROW EXECUTE FUNCTION case_note_fixed_readers()",
+]
+PG_NOTE_SEARCH_FUNCTION_NAMES = [f.split()[2].split("(")[0] for f in PG_NOTE_SEARCH_FUNCTIONS]

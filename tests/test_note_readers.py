@@ -1,42 +1,68 @@
-"""SQLite's note search narrows by each note's readers inside the full-text index
-(models/notes.py, migration 014). The readers follow sharing and transfers, the index stays
-in step with the notes through every change, and what a user finds is still decided by the
-referral and the note type, never by the index alone."""
+"""Note search narrows by each note's readers inside the full-text index (models/notes.py:
+on SQLite, migration 014; on PostgreSQL, migration 015). The readers follow sharing and
+transfers, the index stays in step with the notes through every change, and what a user
+finds is still decided by the referral and the note type, never by the index alone."""
 import pytest
 from peewee import IntegrityError, SqliteDatabase
 
 from models import ALL_MODELS
 from models.accounts import Membership, Team, User
 from models.base import db, is_sqlite
-from models.notes import NOTE_TEXT, CaseNote
+from models.notes import NOTE_TEXT, CaseNote, search_doc_sql
 from models.people import Person, Referral, ReferralShare
 from models.schema import router
+from tests.database import BACKEND
 from tests.factories import make_note, make_person, make_referral, make_team, make_user
 
 
-@pytest.fixture(autouse=True)
-def sqlite_only(app):
-    if not is_sqlite():
-        pytest.skip("PostgreSQL's note search has no readers in its index")
+sqlite_only = pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's migration 014")
+postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="PostgreSQL's migration 015")
 
 
 def readers(note) -> set[str]:
-    row = db.execute_sql("SELECT readers FROM case_note WHERE id = ?", [note.id]).fetchone()
-    return set(row[0].split())
+    if is_sqlite():
+        row = db.execute_sql("SELECT readers FROM case_note WHERE id = ?", [note.id]).fetchone()
+        return set(row[0].split())
+    row = db.execute_sql("SELECT array(SELECT lexeme FROM unnest(search_doc) "
+                         "WHERE 'A' = ANY(weights)) FROM case_note WHERE id = %s", [note.id])
+    return set(row.fetchone()[0])
+
+
+def plant_reader(note, team) -> None:
+    """What a fault in the readers' triggers would do: name a team that may not read it."""
+    if is_sqlite():
+        db.execute_sql("UPDATE case_note SET readers = readers || ' ' || ? WHERE id = ?",
+                       [f"t{team.id}", note.id])
+    else:
+        db.execute_sql("UPDATE case_note SET search_doc = search_doc || setweight("
+                       "to_tsvector('simple', %s), 'A') WHERE id = %s", [f"t{team.id}", note.id])
 
 
 def index_is_in_step(database=db) -> None:
-    """FTS5's own check of the index against the notes (raises when they differ)."""
-    database.execute_sql(f"INSERT INTO {NOTE_TEXT.fts}({NOTE_TEXT.fts}, rank) "
-                         "VALUES ('integrity-check', 1)")
+    """Raises when the index and the notes differ. SQLite: FTS5's own integrity check.
+    PostgreSQL: every note's search_doc against one worked out afresh from the notes,
+    referrals and shares."""
+    if isinstance(database, SqliteDatabase) or (database is db and is_sqlite()):
+        database.execute_sql(f"INSERT INTO {NOTE_TEXT.fts}({NOTE_TEXT.fts}, rank) "
+                             "VALUES ('integrity-check', 1)")
+        return
+    stale = database.execute_sql(
+        f"SELECT count(*) FROM case_note WHERE search_doc IS DISTINCT FROM "
+        f"({search_doc_sql('case_note')})").fetchone()[0]
+    if stale:
+        raise AssertionError(f"{stale} notes' search_doc is out of step (corrupt)")
 
 
 def test_the_index_check_notices_an_index_out_of_step(team_a, users):
     note = make_note(make_referral(team=team_a), users["practitioner"], "hostel place")
     index_is_in_step()
     # What a trigger bug would do: the index told of words the note does not hold.
-    db.execute_sql(f"INSERT INTO {NOTE_TEXT.fts}({NOTE_TEXT.fts}, rowid, body, readers) "
-                   "VALUES ('delete', ?, 'other words', ?)", [note.id, f"t{team_a.id}"])
+    if is_sqlite():
+        db.execute_sql(f"INSERT INTO {NOTE_TEXT.fts}({NOTE_TEXT.fts}, rowid, body, readers) "
+                       "VALUES ('delete', ?, 'other words', ?)", [note.id, f"t{team_a.id}"])
+    else:
+        db.execute_sql("UPDATE case_note SET search_doc = to_tsvector('simple', 'other words')"
+                       " WHERE id = %s", [note.id])
     with pytest.raises(Exception, match="malformed|corrupt"):
         index_is_in_step()
 
@@ -111,9 +137,8 @@ def test_an_index_word_is_no_way_past_the_referral_check(app, team_a, team_b, us
     """Even a note whose readers wrongly named another team stays hidden from it."""
     referral = make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a)
     note = make_note(referral, users["practitioner"], "Hostel place offered")
-    db.execute_sql("UPDATE case_note SET readers = ? WHERE id = ?",
-                   [f"t{team_a.id} t{team_b.id}", note.id])
-    index_is_in_step()
+    plant_reader(note, team_b)
+    assert readers(note) == {f"t{team_a.id}", f"t{team_b.id}"}
     other = app.test_client().sign_in(other_team_user)
     assert "Ayo Bello" not in other.get("/people/notes?q=hostel").get_data(as_text=True)
 
@@ -128,6 +153,7 @@ def test_a_notes_type_team_and_referral_cannot_change(team_a, team_b, users):
     assert CaseNote.get_by_id(note.id).note_type == "contact"
 
 
+@sqlite_only
 def test_the_migration_gives_existing_notes_their_readers(tmp_path, team_a, team_b, users):
     """A database made before migration 014 (every other migration applied, notes written)
     gets each note's readers and an index that finds them."""
@@ -166,3 +192,109 @@ def test_the_migration_gives_existing_notes_their_readers(tmp_path, team_a, team
         (min(rows),), (max(rows),)]
     index_is_in_step(scratch)
 
+
+
+@postgres_only
+def test_the_postgres_migration_gives_existing_notes_their_search_doc(team_a, team_b, users):
+    """A PostgreSQL database made before migration 015 (every other migration applied,
+    notes written) gets each note's words and readers, and the rollback restores
+    migration 011's index."""
+    import uuid
+
+    from models.base import open_database
+    from tests.database import PG_URL, _with_search_path
+    schema = "pathways_015_" + uuid.uuid4().hex[:8]
+    admin = open_database(PG_URL)
+    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
+    scratch = open_database(_with_search_path(PG_URL, schema))
+    try:
+        migrations = router(scratch)
+        for name in migrations.diff:
+            if name != "015_note_search_postgres":
+                migrations.run_one(name, migrations.migrator, fake=False)
+        assert migrations.diff == ["015_note_search_postgres"]
+        referral = make_referral(team=team_a)
+        ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
+                             shared_by=users["manager"])
+        make_note(referral, users["practitioner"], "Hostel place")
+        make_note(referral, users["practitioner"], "Hostel worry", note_type="safeguarding")
+        with scratch.bind_ctx(ALL_MODELS):  # the same rows, written before the migration
+            for model in (Team, User, Membership, Person, Referral, ReferralShare, CaseNote):
+                rows = list(model.select().bind(db.obj).order_by(model.id).dicts())
+                model.insert_many(rows).execute()
+        migrations.run()
+        a, b = f"t{team_a.id}", f"t{team_b.id}"
+        docs = scratch.execute_sql(
+            "SELECT id, array(SELECT lexeme FROM unnest(search_doc) WHERE 'A' = ANY(weights))"
+            " FROM case_note ORDER BY id").fetchall()
+        assert [set(lexemes) for _, lexemes in docs] == [{a, b}, {a}]
+        found = scratch.execute_sql("SELECT id FROM case_note WHERE search_doc @@ "
+                                    "to_tsquery('simple', %s)", [f"hostel:*D & {b}:A"])
+        assert found.fetchall() == [(docs[0][0],)]
+        index_is_in_step(scratch)
+        assert "case_note_fulltext" not in {i.name for i in scratch.get_indexes("case_note")}
+
+        # Rolled back: no search_doc, no triggers, and migration 011's index again.
+        migrations.run_one("015_note_search_postgres", migrations.migrator, fake=False,
+                           downgrade=True)
+        assert "search_doc" not in {c.name for c in scratch.get_columns("case_note")}
+        assert "case_note_fulltext" in {i.name for i in scratch.get_indexes("case_note")}
+        assert scratch.execute_sql(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = current_schema()::regnamespace "
+            "AND t.tgname LIKE 'case_note_%%'").fetchone() == (0,)
+        scratch.execute_sql(  # notes are written as before 015
+            "INSERT INTO case_note (id, person_id, referral_id, team_id, author_id, note_type,"
+            " body, created_at, amendment_count, version) SELECT id + 100, person_id, "
+            "referral_id, team_id, author_id, note_type, 'After the rollback', created_at, 0,"
+            " 1 FROM case_note ORDER BY id LIMIT 1")
+        assert scratch.execute_sql(
+            "SELECT count(*) FROM case_note WHERE to_tsvector('simple', coalesce(body, '')) "
+            "@@ to_tsquery('simple', 'rollback')").fetchone() == (1,)
+    finally:
+        scratch.close()
+        admin.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.close()
+
+
+def test_search_pages_on_past_the_newest_notes_it_walks_first(monkeypatch, team_a, team_b,
+                                                              users, other_team_user):
+    """PostgreSQL walks the newest notes first and asks the index for the rest: the two
+    together give the same notes, newest first, page by page (SQLite: the same answer)."""
+    from blueprints.cases import note_search
+    monkeypatch.setattr(note_search, "RECENT", 4)
+    ours, theirs = make_referral(team=team_a), make_referral(team=team_b)
+    a1 = make_note(ours, users["practitioner"], "Hostel place offered")
+    a2 = make_note(ours, users["practitioner"], "Hostel visit")
+    for n in range(5):
+        make_note(theirs, other_team_user, f"Hostel note {n} of another team")
+    make_note(ours, users["practitioner"], "Nothing to find here")
+    a4 = make_note(ours, users["practitioner"], "Hostel keyworker called")
+
+    def ids(*args, **kwargs):
+        return [note.id for note in note_search.search_notes(*args, **kwargs)]
+
+    assert ids("hostel", {team_a.id}) == [a4.id, a2.id, a1.id]
+    assert ids("hostel", {team_a.id}, limit=2) == [a4.id, a2.id]
+    assert ids("hostel", {team_a.id}, before_id=a2.id, limit=2) == [a1.id]
+    assert ids("hostel visit", {team_a.id}) == [a2.id]
+    assert ids("zzz", {team_a.id}) == []
+    assert len(ids("hostel", {team_b.id})) == 5
+    assert ids("hostel", None, limit=8) == sorted(ids("hostel", None, limit=8), reverse=True)
+    assert len(ids("hostel", None, limit=8)) == 8
+
+
+@pytest.mark.parametrize("typed, found", [
+    ("h", True), ("hous", True), ("housing", True), ("housingx", False),
+    ("voicemai", True), ("voicemail", True), ("voicemails", False), ("oicemail", False),
+    ("überset", True), ("übersetzerin", True), ("9434", True), ("housing voicemai", True),
+    ("housing zzz", False), ("O'Brien", True), ("brie", True), ("t1", False),
+])
+def test_each_typed_word_matches_as_the_start_of_a_word(team_a, users, typed, found):
+    """Short words (up to seven letters) are looked up among the indexed beginnings of
+    words on PostgreSQL, longer ones as prefixes: the same answers as SQLite's."""
+    from blueprints.cases.note_search import search_notes
+    note = make_note(make_referral(team=team_a), users["practitioner"],
+                     "Housing officer left a voicemail for the Übersetzerin; "
+                     "NHS 9434765919; Mr O'Brien")
+    assert [n.id for n in search_notes(typed, {team_a.id})] == ([note.id] if found else [])

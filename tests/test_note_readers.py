@@ -53,6 +53,30 @@ def index_is_in_step(database=db) -> None:
         raise AssertionError(f"{stale} notes' search_doc is out of step (corrupt)")
 
 
+def all_migrations_but(scratch, last: str):
+    """The migrations of the database `scratch`, all but `last` applied."""
+    migrations = router(scratch)
+    for name in migrations.diff:
+        if name != last:
+            migrations.run_one(name, migrations.migrator, fake=False)
+    assert migrations.diff == [last]
+    return migrations
+
+
+def notes_written_before(scratch, team_a, team_b, users) -> None:
+    """A referral shared with team B, with a note and a safeguarding note, copied into
+    `scratch` as rows written before the migration under test."""
+    referral = make_referral(team=team_a)
+    ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
+                         shared_by=users["manager"])
+    make_note(referral, users["practitioner"], "Hostel place")
+    make_note(referral, users["practitioner"], "Hostel worry", note_type="safeguarding")
+    with scratch.bind_ctx(ALL_MODELS):
+        for model in (Team, User, Membership, Person, Referral, ReferralShare, CaseNote):
+            rows = list(model.select().bind(db.obj).order_by(model.id).dicts())
+            model.insert_many(rows).execute()
+
+
 def test_the_index_check_notices_an_index_out_of_step(team_a, users):
     note = make_note(make_referral(team=team_a), users["practitioner"], "hostel place")
     index_is_in_step()
@@ -158,22 +182,8 @@ def test_the_migration_gives_existing_notes_their_readers(tmp_path, team_a, team
     """A database made before migration 014 (every other migration applied, notes written)
     gets each note's readers and an index that finds them."""
     scratch = SqliteDatabase(str(tmp_path / "before.db"), pragmas={"foreign_keys": 1})
-    migrations = router(scratch)
-    migrator = migrations.migrator
-    for name in migrations.diff:
-        if name != "014_note_readers":
-            migrations.run_one(name, migrator, fake=False)
-    assert migrations.diff == ["014_note_readers"]
-    referral = make_referral(team=team_a)
-    ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
-                         shared_by=users["manager"])
-    make_note(referral, users["practitioner"], "Hostel place")
-    make_note(referral, users["practitioner"], "Hostel worry", note_type="safeguarding")
-    with scratch.bind_ctx(ALL_MODELS):  # the same rows, written before the migration
-        for model in (Team, User, Membership, Person, Referral, ReferralShare):
-            model.insert_many(list(model.select().bind(db.obj).dicts())).execute()
-        notes = list(CaseNote.select().bind(db.obj).order_by(CaseNote.id).dicts())
-        CaseNote.insert_many(notes).execute()
+    migrations = all_migrations_but(scratch, "014_note_readers")
+    notes_written_before(scratch, team_a, team_b, users)
     migrations.run()
     rows = dict(scratch.execute_sql("SELECT id, readers FROM case_note").fetchall())
     a, b = f"t{team_a.id}", f"t{team_b.id}"
@@ -208,20 +218,8 @@ def test_the_postgres_migration_gives_existing_notes_their_search_doc(team_a, te
     admin.execute_sql(f'CREATE SCHEMA "{schema}"')
     scratch = open_database(_with_search_path(PG_URL, schema))
     try:
-        migrations = router(scratch)
-        for name in migrations.diff:
-            if name != "015_note_search_postgres":
-                migrations.run_one(name, migrations.migrator, fake=False)
-        assert migrations.diff == ["015_note_search_postgres"]
-        referral = make_referral(team=team_a)
-        ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
-                             shared_by=users["manager"])
-        make_note(referral, users["practitioner"], "Hostel place")
-        make_note(referral, users["practitioner"], "Hostel worry", note_type="safeguarding")
-        with scratch.bind_ctx(ALL_MODELS):  # the same rows, written before the migration
-            for model in (Team, User, Membership, Person, Referral, ReferralShare, CaseNote):
-                rows = list(model.select().bind(db.obj).order_by(model.id).dicts())
-                model.insert_many(rows).execute()
+        migrations = all_migrations_but(scratch, "015_note_search_postgres")
+        notes_written_before(scratch, team_a, team_b, users)
         migrations.run()
         a, b = f"t{team_a.id}", f"t{team_b.id}"
         docs = scratch.execute_sql(

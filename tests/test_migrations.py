@@ -43,3 +43,38 @@ def test_migrations_are_numbered_files_in_order():
     assert names and names[0].startswith("001_")
     numbers = [int(n[:3]) for n in names]
     assert len(numbers) == len(set(numbers)), "two migrations share a number"
+
+
+def test_my_open_referrals_are_read_in_page_order_not_sorted(app, users, team_a):
+    """The newest of a practitioner's open referrals come straight from an index, in the
+    order shown (a sort would read every one of them first: migration 016 gave PostgreSQL
+    one it uses)."""
+    from blueprints.cases.reads import _caseload_page
+    sql, params = _caseload_page([team_a.id], 30, shared=False,
+                                 mine=users["practitioner"].id).sql()
+    if is_sqlite():
+        plan = " ".join(str(row) for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql,
+                                                           params).fetchall())
+        assert "TEMP B-TREE" not in plan, plan
+    else:
+        plan = "\n".join(row[0] for row in db.execute_sql("EXPLAIN " + sql, params).fetchall())
+        assert "Sort" not in plan, plan
+
+
+def test_a_typed_name_is_a_range_of_the_name_index(app, team_a):
+    """Find a person: "smi" is read from where the names begin with it, not from "a"
+    onwards (on PostgreSQL through migration 017's byte-ordered indexes)."""
+    from blueprints.cases.finding import _one_word
+    from models.prepared import team_list
+    sql, params = _one_word.build(pattern="smi*" if is_sqlite() else "smi%",
+                                  teams=team_list({team_a.id}), limit=25, given=False).sql()
+    if is_sqlite():
+        plan = " ".join(str(row) for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql,
+                                                           params).fetchall())
+        assert "family_key>? AND family_key<?" in plan and "TEMP B-TREE" not in plan, plan
+    else:
+        db.execute_sql("SET enable_seqscan = off")  # an empty table is cheaper to read whole
+        plan = "\n".join(row[0] for row in db.execute_sql("EXPLAIN " + sql, params).fetchall())
+        db.execute_sql("RESET enable_seqscan")
+        assert "person_family_key_bytewise" in plan and ">= 'smi'::text" in plan, plan
+        assert "Sort" not in plan, plan

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import Expression
+from peewee import SQL, Expression, NodeList
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
@@ -72,7 +72,7 @@ def parse_query(q: str | None) -> Query:
 
 def _prefix(field, word: str):
     """`field` starts with `word` (a name key: letters and digits only), using the index:
-    GLOB on SQLite, LIKE with the pattern-ops index on PostgreSQL."""
+    GLOB on SQLite, LIKE on the byte-ordered key on PostgreSQL."""
     return _matches(field, _prefix_pattern(word))
 
 
@@ -81,7 +81,15 @@ def _prefix_pattern(word: str) -> str:
 
 
 def _matches(field, pattern: str):
-    return Expression(field, "LIKE" if is_postgres() else "GLOB", pattern)
+    return Expression(_bytewise(field), "LIKE" if is_postgres() else "GLOB", pattern)
+
+
+def _bytewise(field):
+    """A name key compared and ordered byte by byte, as SQLite does. On PostgreSQL a prefix
+    is then a range of migration 017's indexes whatever the database's collation: in any
+    other, the planner walked the name index from "a" to the prefix, checking every
+    person on the way (44 ms for "smi" among 100k people, against 1 ms)."""
+    return NodeList((field, SQL('COLLATE "C"'))) if is_postgres() else field
 
 
 def _criteria(query: Query):
@@ -115,7 +123,7 @@ def _one_word(pattern, teams, limit, given):
     key, other = ((Person.given_key, Person.family_key) if given
                   else (Person.family_key, Person.given_key))
     return (Person.select(*LISTED).where(_matches(key, pattern) & Person.visible_condition(teams))
-            .order_by(key, other, Person.id).limit(limit))
+            .order_by(_bytewise(key), _bytewise(other), Person.id).limit(limit))
 
 
 def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -> list[Person]:
@@ -139,7 +147,8 @@ def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -
     if condition is None:
         return []
     return list(Person.select().where(condition & Person.visible_condition(team_ids))
-                .order_by(Person.family_key, Person.given_key, Person.id).limit(limit))
+                .order_by(_bytewise(Person.family_key), _bytewise(Person.given_key), Person.id)
+                .limit(limit))
 
 
 def hidden_exact_match(q: str, team_ids: set[int] | None) -> Person | None:

@@ -28,6 +28,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def signed_in(client, role: str):
+    """A Flask test client signed in as the bench user of `role`, through the login form."""
+    from bench.generate import BENCH_PASSWORD
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    signed = client.post("/login", data={"email": f"{role}@bench.example",
+                                         "password": BENCH_PASSWORD, "csrf_token": token})
+    if signed.status_code != 302:
+        raise SystemExit(f"bench sign-in failed ({signed.status_code})")
+    return client
+
+
 def _child(path: str, role: str, htmx: bool, requests: int) -> None:
     """Runs under callgrind: sign in, warm up, then count `requests` requests only."""
     sys.path.insert(0, str(ROOT))
@@ -36,16 +48,9 @@ def _child(path: str, role: str, htmx: bool, requests: int) -> None:
         client = app.test_client()
     else:
         from app import create_app
-        from bench.generate import BENCH_PASSWORD
         client = create_app().test_client()
         if role:
-            page = client.get("/login").get_data(as_text=True)
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-            signed = client.post("/login", data={"email": f"{role}@bench.example",
-                                                 "password": BENCH_PASSWORD,
-                                                 "csrf_token": token})
-            if signed.status_code != 302:
-                raise SystemExit(f"bench sign-in failed ({signed.status_code})")
+            signed_in(client, role)
     headers = {"HX-Request": "true"} if htmx else {}
     for _ in range(3):
         status = client.get(path, headers=headers).status_code

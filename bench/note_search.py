@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -36,19 +35,6 @@ SEARCHES = [
     ("two common words, seldom together", "hostel voicemail"),
     ("four common words, seldom together", "hostel voicemail debt court"),
 ]
-
-
-def _client(database_url: str):
-    from app import create_app
-    from bench.generate import BENCH_PASSWORD
-    client = create_app().test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    signed = client.post("/login", data={"email": "practitioner@bench.example",
-                                         "password": BENCH_PASSWORD, "csrf_token": token})
-    if signed.status_code != 302:
-        raise SystemExit(f"bench sign-in failed ({signed.status_code})")
-    return client
 
 
 def _median_ms(get, times: int) -> float:
@@ -91,7 +77,9 @@ def main(argv=None) -> None:
     from bench.bare_app import app as bare
     bare_client = bare.test_client()
     bare_ms = _median_ms(lambda: bare_client.get("/bare"), args.times)
-    client = _client(args.database_url)
+    from app import create_app
+    from bench.instructions import signed_in
+    client = signed_in(create_app().test_client(), "practitioner")
     engine = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     print(f"\nnote search on {engine}, {notes:,} notes; the median of {args.times} requests "
           f"one at a time (bare Flask: {bare_ms:.2f} ms)\n")

@@ -110,11 +110,7 @@ def readers_sql(note: str, aggregate: str = "group_concat") -> str:
     return (f"CASE WHEN {note}.note_type IN ({_TEAM_ONLY_SQL}) THEN 't' || {note}.team_id ELSE "
             f"(SELECT {aggregate}('t' || team_id, ' ') FROM (SELECT r.team_id FROM referral "
             f"AS r WHERE r.id = {note}.referral_id UNION SELECT s.team_id FROM referral_share "
-            f"AS s WHERE s.referral_id = {note}.referral_id){_alias(aggregate)}) END")
-
-
-def _alias(aggregate: str) -> str:
-    return " AS teams" if aggregate == "string_agg" else ""  # PostgreSQL names subqueries
+            f"AS s WHERE s.referral_id = {note}.referral_id) AS teams) END")
 
 
 def _refresh_readers(referral_id: str) -> str:

@@ -2,6 +2,7 @@
 content-hashed address; pages and fragments never compressed."""
 import gzip
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -23,10 +24,33 @@ def file_behind(address: str) -> bytes:
 def test_the_layout_asks_for_each_file_by_its_content_hash(client_as):
     page = client_as("practitioner").get("/").get_data(as_text=True)
     addresses = static_addresses(page)
-    assert len(addresses) == 3  # the stylesheet, htmx and our own script
+    # the stylesheet, htmx, our own script and the NHS.UK script it imports (preloaded)
+    assert len(addresses) == 4
     for address in addresses:
         version = address.split("?v=")[1]
         assert version == hashlib.sha256(file_behind(address)).hexdigest()[:10]
+
+
+def test_the_script_our_own_imports_is_found_at_its_content_hashed_address(client_as):
+    """pathways.js imports NHS.UK frontend by a bare name; the page's import map (allowed
+    by this response's nonce) turns it into the address the preload fetched, hash and all,
+    so it too is kept a year."""
+    client = client_as("practitioner")
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    found = re.search(r'<script type="importmap" nonce="([^"]+)">(.*?)</script>', page,
+                      re.DOTALL)
+    assert found and found.group(1) == nonce
+    mapped = json.loads(found.group(2))["imports"]["nhsuk-frontend"]
+    assert f'<link rel="modulepreload" href="{mapped}">' in page
+    assert file_behind(mapped) == (STATIC / "vendor/nhsuk-frontend-10.6.1.min.js").read_bytes()
+    assert client.get(mapped).headers["Cache-Control"] == LONG
+    # pathways.js names no file of its own to import, which would bypass the hash
+    ours = (STATIC / "js/pathways.js").read_text()
+    imports = re.findall(r"^import .* from '([^']+)'", ours, re.MULTILINE)
+    assert imports == ["nhsuk-frontend"]
+    assert page.index('type="importmap"') < page.index('type="module"')
 
 
 @pytest.mark.parametrize("accept, encoding, unpack", [
@@ -55,7 +79,6 @@ def test_static_files_are_sent_compressed_when_the_browser_takes_it(client_as, a
 def test_the_stylesheet_and_scripts_of_a_first_visit_shrink_to_a_fifth(client_as):
     client = client_as("practitioner")
     addresses = static_addresses(client.get("/").get_data(as_text=True))
-    addresses.append("/static/vendor/nhsuk-frontend-10.6.1.min.js")  # pathways.js imports it
     plain = sum(len(client.get(a, headers={"Accept-Encoding": ""}).get_data())
                 for a in addresses)
     packed = sum(len(client.get(a, headers={"Accept-Encoding": "gzip"}).get_data())

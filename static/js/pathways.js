@@ -3,7 +3,8 @@
 // a background refresh while someone is filling in a form it would replace. Where focus
 // goes after a change is the server's call: it marks the element `autofocus`, which htmx
 // honours in swapped content (and the browser on a whole page).
-import { initAll } from '../vendor/nhsuk-frontend-10.6.1.min.js'
+// 'nhsuk-frontend' is mapped to the vendored file by the import map in base.html.
+import { initAll } from 'nhsuk-frontend'
 
 document.body.classList.add('js-enabled', 'nhsuk-frontend-supported')
 initAll()

@@ -59,6 +59,8 @@ def test_the_stylesheet_and_scripts_arrive_compressed_and_apply(page, users):
     """What a slow court network saves on the first page: Chromium unpacks what it is
     sent and the page is styled and scripted as before."""
     sent: dict[str, str | None] = {}
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/static/" in r.url else None)
     page.on("response", lambda r: sent.__setitem__(r.url.split("?")[0].rsplit("/", 1)[-1],
                                                    r.headers.get("content-encoding"))
             if "/static/" in r.url else None)
@@ -66,6 +68,9 @@ def test_the_stylesheet_and_scripts_arrive_compressed_and_apply(page, users):
     for name in ("nhsuk-frontend-10.6.1.pathways.min.css", "htmx-2.0.11.min.js",
                  "pathways.js", "nhsuk-frontend-10.6.1.min.js"):
         assert sent.get(name) in ("br", "gzip"), (name, sent)
+    # every file was asked for at its content-hashed address (the one kept for a year),
+    # the imported NHS.UK script through the import map
+    assert asked and all("?v=" in url for url in asked), asked
     # the stylesheet applied (NHS.UK frontend's header is blue) and the scripts ran
     header = page.locator("header").first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert header not in ("rgba(0, 0, 0, 0)", "transparent")

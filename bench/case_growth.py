@@ -5,10 +5,14 @@ a machine whose speed drifts does not pass its drift off as growth.
 
     .venv/bin/python -m bench.case_growth                 # generates both databases
     .venv/bin/python -m bench.case_growth --small /tmp/s.db --large /tmp/l.db   # reuse
+    .venv/bin/python -m bench.case_growth \
+        --small postgresql://postgres@127.0.0.1:5432/pathways_small \
+        --large postgresql://postgres@127.0.0.1:5432/pathways_bench   # on PostgreSQL
 
 Both databases hold every part's usual bench data; the large one has case work at scale
 100 (100k more people, 1M notes). Generating it takes a while; pass --large to reuse one
-made earlier (it is left in place when generated here)."""
+made earlier (it is left in place when generated here). A database named by --small or
+--large that is empty (a PostgreSQL database must exist) is filled first."""
 from __future__ import annotations
 
 import argparse
@@ -25,13 +29,18 @@ CASE_SCENARIOS = ["caseload", "find a person", "find a person (as you type)",
                   "person timeline (200 notes)", "note search"]
 
 
-def make_database(path: str, case_scale: int) -> None:
+def make_database(where: str, case_scale: int) -> None:
+    """Migrate the database at `where` (a SQLite file or a database URL) and fill it with
+    the bench data unless it holds it already."""
+    from bench.generate import generate
+    from bench.run import database_url, holds_bench_data
     from models.base import db, init_db
     from models.schema import upgrade
-    from bench.generate import generate
-    database = init_db(f"sqlite:///{path}")
+    database = init_db(database_url(where))
     with database.connection_context():
         upgrade(database)
+    if holds_bench_data(database):
+        return
     generate(1, case_scale=case_scale)
     if not db.is_closed():
         db.close()
@@ -42,14 +51,14 @@ def measure(paths: dict[str, str], seconds: int, connections: int, rounds: int) 
     database in turn, `rounds` times over: on a machine whose speed drifts, the sizes are
     measured side by side rather than minutes apart. Medians over the rounds."""
     from bench.generate import BENCH_PASSWORD
-    from bench.run import (alone_ms, free_port, load_python, load_wrk, page_size, settle,
-                           sign_in, start_gunicorn)
+    from bench.run import (alone_ms, database_url, free_port, load_python, load_wrk,
+                           page_size, settle, sign_in, start_gunicorn)
     from bench.scenarios import SCENARIOS
     load = load_wrk if shutil.which("wrk") else load_python
     procs, ports = [], {}
     try:
         for size, path in paths.items():
-            env = dict(os.environ, DATABASE_URL=f"sqlite:///{path}",
+            env = dict(os.environ, DATABASE_URL=database_url(path),
                        SECRET_KEY="bench-" + "k" * 40, PATHWAYS_ENV="production",
                        RATELIMIT_STORAGE_URI="memory://")
             ports[size] = free_port()
@@ -95,8 +104,9 @@ def measure(paths: dict[str, str], seconds: int, connections: int, rounds: int) 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--small", help="reuse this scale-1 database (10k notes)")
-    parser.add_argument("--large", help="reuse this scale-100 database (1M notes)")
+    parser.add_argument("--small", help="the scale-1 database (10k notes): a SQLite file or a "
+                                            "database URL, filled first if it is empty")
+    parser.add_argument("--large", help="the scale-100 database (1M notes), likewise")
     parser.add_argument("--seconds", type=int, default=4, help="each load, per page and size")
     parser.add_argument("--rounds", type=int, default=3,
                         help="times every page is loaded on each database (medians are shown)")
@@ -106,10 +116,9 @@ def main(argv=None) -> None:
     work = Path(tempfile.mkdtemp(prefix="pathways-case-bench-"))
     small = args.small or str(work / "small.db")
     large = args.large or str(work / "large.db")
-    if not args.small:
-        make_database(small, 1)
+    make_database(small, 1)
+    make_database(large, 100)
     if not args.large:
-        make_database(large, 100)
         print(f"large database kept at {large} (pass --large to reuse it)")
     measured = measure({"10k notes": small, "1M notes": large}, args.seconds,
                        args.connections, args.rounds)

@@ -177,24 +177,34 @@ def server_settings(db_url: str) -> dict:
                 PATHWAYS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
 
 
+def database_url(where: str) -> str:
+    """A database URL as it is (PostgreSQL's database must exist); a path as its SQLite file."""
+    return where if "://" in where else f"sqlite:///{Path(where).resolve()}"
+
+
+def holds_bench_data(database) -> bool:
+    from models.accounts import User
+    with database.connection_context():
+        return User.select().where(User.email == "practitioner@bench.example").exists()
+
+
 def prepare_data(keep_data: str | None, workdir: Path, scale: int) -> tuple[str, list]:
-    """The bench database (generated, or reused from `keep_data` when that file exists,
-    migrated either way) and the scenarios with their paths resolved against it."""
+    """The bench database (generated, or reused from `keep_data` when it already holds the
+    bench data; migrated either way) and the scenarios with their paths resolved against it.
+    `keep_data` is a SQLite file or a database URL."""
     from bench.generate import generate
     from bench.scenarios import SCENARIOS
     from models.base import init_db
     from models.schema import upgrade
 
-    kept = Path(keep_data).resolve() if keep_data else None
-    db_path = kept or workdir / "bench.db"
-    reuse = kept is not None and kept.exists()
-    db_url = f"sqlite:///{db_path}"
+    db_url = database_url(keep_data or str(workdir / "bench.db"))
     os.environ.update(DATABASE_URL=db_url)
     database = init_db(db_url)
     with database.connection_context():
         upgrade(database)
+    reuse = keep_data is not None and holds_bench_data(database)
     if reuse:
-        print(f"using the data already in {kept} (delete it to generate afresh)")
+        print(f"using the data already in {keep_data} (empty it to generate afresh)")
     else:
         started = time.perf_counter()
         generate(scale)
@@ -209,8 +219,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--keep-data", metavar="FILE",
-                        help="SQLite file for the bench data: made on the first run, reused "
+    parser.add_argument("--keep-data", metavar="FILE_OR_URL",
+                        help="SQLite file or database URL (postgresql://...; the database "
+                             "must exist) for the bench data: filled on the first run, reused "
                              "(migrated, not regenerated) on later ones")
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn worker processes, for Pathways and the bare endpoint alike")

@@ -36,6 +36,9 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         MAX_CONTENT_LENGTH=int(env.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         LIBRARY_MAX_UPLOAD_MB=int(env.get("LIBRARY_MAX_UPLOAD_MB", "15")),
         PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
+        # PostgreSQL plans the pages' queries once per connection (models/prepared.py);
+        # off for a pooler that shares server sessions (PgBouncer in transaction mode).
+        DATABASE_PREPARE=env.get("DATABASE_PREPARE", "on") != "off",
         # Argon2id cost; the tests lower it so that hashing does not dominate the suite.
         ARGON2_TIME_COST=3,
         ARGON2_MEMORY_COST=65536,
@@ -60,6 +63,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     init_db(app.config["DATABASE_URL"])
+    from models.prepared import SETTINGS as QUERY_SETTINGS
+    QUERY_SETTINGS["server_prepare"] = app.config["DATABASE_PREPARE"]
     _register_extensions(app)
     _register_request_hooks(app)
     _register_templates(app)

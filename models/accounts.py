@@ -8,6 +8,7 @@ from peewee import (JOIN, BooleanField, CharField, DateTimeField, ForeignKeyFiel
                     IntegerField, fn)
 
 from .base import BaseModel, db, utcnow
+from .prepared import execute_fixed
 
 ROLES = {
     "practitioner": "Practitioner",
@@ -119,7 +120,7 @@ class User(BaseModel, UserMixin):
         spends longer composing a query than SQLite spends running this one).
         """
         sql = _session_sql()
-        rows = list(db.execute_sql(sql, (alt_id, True)))
+        rows = list(execute_fixed(sql, (alt_id, True)))
         if not rows:
             return None
         fields = cls._meta.sorted_fields

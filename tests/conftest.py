@@ -21,8 +21,10 @@ ROLES = ("practitioner", "coordinator", "trainer", "manager", "admin")
 
 def pytest_configure(config):
     # Prepared queries build each row both ways, fast and peewee's, and check they agree.
-    from tests.row_check import check_every_prepared_row
+    # On PostgreSQL every prepared query a test runs must be prepared on the server.
+    from tests.row_check import check_every_prepared_row, refusal_is_an_error
     check_every_prepared_row()
+    refusal_is_an_error()
 
 
 def pytest_report_header(config):

@@ -42,3 +42,11 @@ def checking_row_builder(wrapper):
 
 def check_every_prepared_row() -> None:
     prepared.row_builder = checking_row_builder
+
+
+def _refused(statement: str, error: Exception) -> None:
+    raise AssertionError(f"PostgreSQL would not prepare {statement[:500]!r}: {error}")
+
+
+def refusal_is_an_error() -> None:
+    prepared.refused = _refused

@@ -10,6 +10,7 @@ from peewee import JOIN, SQL, fn
 
 from models.accounts import Team, User
 from models.people import Person, Referral
+import models.prepared as prepared_module
 from models.prepared import prepared
 from tests.factories import make_person, make_referral, make_user
 from tests.row_check import row_state
@@ -128,6 +129,14 @@ def test_a_value_it_cannot_stand_in_for_is_refused(referrals):
         by_weight(weight=1.5)
 
 
+def test_a_value_its_field_would_convert_is_refused(referrals):
+    """A datetime given to a date field would become a date when the SQL is composed, and
+    so a constant of the query instead of a place for each run's value."""
+    born_at = prepared(lambda at: Person.select().where(Person.date_of_birth == at))
+    with pytest.raises(TypeError, match="converted by its field"):
+        born_at(at=dt.datetime(1990, 1, 1, 12))
+
+
 def test_dates_are_bound_too(referrals):
     born_on = prepared(lambda day: Person.select().where(Person.date_of_birth == day))
     people = list(Person.select().order_by(Person.id))
@@ -143,3 +152,106 @@ def test_the_shapes_kept_are_bounded(referrals, team_a, monkeypatch):
     for n in range(1, len(people) + 1):   # six lengths, six shapes
         assert [p.id for p in by_ids(ids=people[:n])] == people[:n]
         assert len(by_ids._compiled) <= 4
+
+
+# On PostgreSQL each shape is also prepared on the server and run by name.
+
+def _server_statements() -> set[str]:
+    from models.base import db
+    return {name for (name,) in db.execute_sql(
+        "SELECT name FROM pg_prepared_statements WHERE name LIKE 'pathways_%%'")}
+
+
+@pytest.fixture
+def postgres_only():
+    from models.base import is_postgres
+    if not is_postgres():
+        pytest.skip("statements are prepared on the server on PostgreSQL only")
+
+
+def test_postgresql_plans_a_shape_once_and_runs_it_by_name(postgres_only, referrals, team_a,
+                                                           team_b):
+    def build(teams, status=None):
+        query = Referral.select().where(Referral.team.in_(teams))
+        if status is not None:
+            query = query.where(Referral.status == status)
+        return query.order_by(Referral.id)
+
+    by_team = prepared(build)
+    for values in (dict(teams=[team_a.id]), dict(teams=[team_b.id]),
+                   dict(teams=[team_a.id], status="open"), dict(teams=[team_b.id])):
+        assert [r.id for r in by_team(**values)] == [r.id for r in by_team.build(**values)]
+    shapes = list(by_team._compiled.values())
+    assert len(shapes) == 2  # teams alone; teams and a status
+    assert {shape.server.name for shape in shapes} <= _server_statements()
+    for shape in shapes:
+        assert "$1" in shape.server.prepare and "%s" not in shape.server.prepare
+        assert shape.server.execute.startswith(f"EXECUTE {shape.server.name} (%s")
+
+
+def test_a_prepared_statement_means_what_the_statement_sent_whole_means(postgres_only,
+                                                                        referrals):
+    """A datetime is declared a timestamp, as psycopg2 sends it: compared with a date of
+    birth it is not cut down to a date (noon on someone's birthday is not their birth
+    date), and a quoted % in the SQL stays a %."""
+    person = Person.select().order_by(Person.id).first()
+    born = person.date_of_birth
+    at = prepared(lambda when: Person.select(Person.id, SQL("'100%%'").alias("share"))
+                  .where(Person.date_of_birth == SQL("%s", [when])).order_by(Person.id))
+    noon = dt.datetime.combine(born, dt.time(12))
+    midnight = dt.datetime.combine(born, dt.time(0))
+    for when in (noon, midnight, noon):
+        assert [p.id for p in at(when=when)] == [p.id for p in at.build(when=when)]
+    assert at(when=noon) == []
+    rows = at(when=midnight)
+    assert person.id in [p.id for p in rows] and rows[0].share == "100%"
+    (shape,) = at._compiled.values()
+    assert shape.server is not None and "(timestamp)" in shape.server.prepare
+
+
+def test_a_statement_postgresql_will_not_prepare_is_sent_whole(postgres_only, referrals,
+                                                               team_a, monkeypatch):
+    """PostgreSQL cannot tell the type of `$1 IS NULL`: the refusal is taken back to a
+    savepoint, so a write in progress still commits, and the query runs as before."""
+    from models.base import writing
+    refusals = []
+    monkeypatch.setattr(prepared_module, "refused", lambda statement, error: refusals.append(error))
+    named = prepared(lambda word: Person.select()
+                     .where(SQL("%s IS NULL", [word]) | (Person.given_name == word)))
+    with writing():
+        Person.update(preferred_name="Kept").where(Person.given_name == "Given1").execute()
+        assert [p.given_name for p in named(word="Given1")] == ["Given1"]
+        assert [p.given_name for p in named(word="Given2")] == ["Given2"]
+    assert len(refusals) == 1 and "could not determine" in str(refusals[0])
+    assert Person.get(Person.given_name == "Given1").preferred_name == "Kept"
+    (shape,) = named._compiled.values()
+    assert shape.server is None
+
+
+def test_each_connection_keeps_a_bounded_number_of_statements(postgres_only, referrals,
+                                                              monkeypatch):
+    monkeypatch.setattr("models.prepared.MAX_PER_CONNECTION", 2)
+    by_ids = prepared(lambda ids: Person.select().where(Person.id.in_(ids)).order_by(Person.id))
+    people = [p.id for p in Person.select().order_by(Person.id)]
+    for n in (1, 2, 3, 4, 1, 4):
+        assert [p.id for p in by_ids(ids=people[:n])] == people[:n]
+        assert len(_server_statements()) <= 2
+
+
+def test_with_preparing_off_every_statement_is_sent_whole(postgres_only, referrals, team_a,
+                                                          monkeypatch):
+    """DATABASE_PREPARE=off, for a pooler that shares server sessions between clients."""
+    from flask import Flask
+
+    from app import load_config
+    monkeypatch.setenv("DATABASE_PREPARE", "off")
+    settings = Flask(__name__)
+    load_config(settings, None)
+    assert settings.config["DATABASE_PREPARE"] is False
+    monkeypatch.setitem(prepared_module.SETTINGS, "server_prepare", False)
+    before = _server_statements()
+    fresh = prepared(lambda teams: Referral.select().where(Referral.team.in_(teams)))
+    assert [r.id for r in fresh(teams=[team_a.id])] == \
+        [r.id for r in fresh.build(teams=[team_a.id])]
+    assert User.for_session("no such key") is None
+    assert _server_statements() == before

@@ -8,7 +8,7 @@ from models.accounts import Team, User
 from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT, TEAM_ONLY_TYPES, CaseNote, pg_word_terms, reader_tag
 from models.people import Person
-from models.prepared import prepared
+from models.prepared import execute_fixed, prepared
 from models.search import highlight, terms, word_pattern
 
 RESULTS = 25
@@ -29,15 +29,21 @@ def snippet(text: str, q: str, width: int = SNIPPET) -> Markup:
     return Markup(prefix) + highlight(piece, q) + Markup(suffix)
 
 
-def _visible_sql(teams: list[int], mark: str, note: str) -> tuple[str, list]:
+def _visible_sql(teams: list[int], mark: str, note: str,
+                 note_by_note: bool = False) -> tuple[str, list]:
     """SQL (and its parameters) for "the teams may read this note", checked against the
-    note's referral and type: what is shown never rests on the index's readers alone."""
+    note's referral and type: what is shown never rests on the index's readers alone.
+
+    `note_by_note` asks for the referral check as a scalar subquery, which PostgreSQL runs
+    for each note in turn, so a walk through the newest notes stops at the page; as EXISTS
+    it becomes a join over every candidate first (10k notes: 8.8 ms, against 2.2 ms)."""
     marks = ", ".join([mark] * len(teams))
     types = ", ".join([mark] * len(TEAM_ONLY_TYPES))
-    sql = (f"({note}.note_type NOT IN ({types}) OR {note}.team_id IN ({marks})) "
-           f"AND EXISTS (SELECT 1 FROM referral AS r WHERE r.id = {note}.referral_id "
-           f"AND (r.team_id IN ({marks}) OR r.id IN (SELECT s.referral_id FROM "
-           f"referral_share AS s WHERE s.team_id IN ({marks}))))")
+    referral = (f"SELECT 1 FROM referral AS r WHERE r.id = {note}.referral_id "
+                f"AND (r.team_id IN ({marks}) OR r.id IN (SELECT s.referral_id FROM "
+                f"referral_share AS s WHERE s.team_id IN ({marks})))")
+    check = f"({referral}) IS NOT NULL" if note_by_note else f"EXISTS ({referral})"
+    sql = f"({note}.note_type NOT IN ({types}) OR {note}.team_id IN ({marks})) AND {check}"
     return sql, list(TEAM_ONLY_TYPES) + teams * 3
 
 
@@ -66,22 +72,28 @@ def _postgres_ids(words: list[str], team_ids: set[int] | None, before_id: int | 
     looked_up, checked = zip(*(pg_word_terms(word) for word in words))
     looked_up, checked = " & ".join(looked_up), " & ".join(checked)
     if team_ids is None:
-        visible, params = "n.note_type NOT IN %s", [tuple(TEAM_ONLY_TYPES)]
+        types = ", ".join(["%s"] * len(TEAM_ONLY_TYPES))
+        visible = walked_visible = f"n.note_type NOT IN ({types})"
+        params = list(TEAM_ONLY_TYPES)
     else:
         teams = sorted(team_ids) or [0]
         readers = " & (" + " | ".join(f"{reader_tag(t)}:A" for t in teams) + ")"
         looked_up, checked = looked_up + readers, checked + readers
         visible, params = _visible_sql(teams, "%s", "n")
+        walked_visible, _ = _visible_sql(teams, "%s", "n", note_by_note=True)
     below, bound = ("WHERE id < %s", [before_id]) if before_id else ("", [])
     newest = (f"SELECT id, search_doc, note_type, team_id, referral_id FROM case_note "
               f"{below} ORDER BY id DESC LIMIT {RECENT}")
+    # Neither search below is prepared: a generic plan parses the words for every note
+    # it walks (to_tsquery of a parameter), and how many notes they find decides the plan.
     ids = [row[0] for row in db.execute_sql(
         f"SELECT n.id FROM ({newest}) AS n WHERE n.search_doc @@ to_tsquery('simple', %s) "
-        f"AND {visible} ORDER BY n.id DESC LIMIT %s", bound + [checked] + params + [limit])]
+        f"AND {walked_visible} ORDER BY n.id DESC LIMIT %s",
+        bound + [checked] + params + [limit])]
     if len(ids) == limit:
         return ids
-    edge, walked = db.execute_sql(f"SELECT min(id), count(*) FROM ({newest}) AS w",
-                                  bound).fetchone()
+    edge, walked = execute_fixed(f"SELECT min(id), count(*) FROM ({newest}) AS w",
+                                 bound).fetchone()
     if walked < RECENT:  # that was every note
         return ids
     # The index gives the notes holding each word's first letters and a reader; only then

@@ -1,10 +1,12 @@
 """The numbered migrations build exactly the schema the models describe, without data loss."""
+import pytest
 from peewee import SqliteDatabase
 
 from models import ALL_MODELS
 from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT
 from models.schema import MIGRATIONS_DIR, pending, unmigrated_changes, upgrade
+from tests.migration_scratch import all_migrations_but, postgres_scratch
 
 
 def test_migrations_cover_every_model_change(tmp_path):
@@ -78,3 +80,28 @@ def test_a_typed_name_is_a_range_of_the_name_index(app, team_a):
         db.execute_sql("RESET enable_seqscan")
         assert "person_family_key_bytewise" in plan and ">= 'smi'::text" in plan, plan
         assert "Sort" not in plan, plan
+
+
+def test_postgresql_keeps_only_the_name_indexes_the_search_box_reads(app):
+    """Migration 018 drops 011's pattern-ops name indexes, which 017's byte-ordered ones
+    replaced, on a database migrated up to it; its rollback brings them back."""
+    if is_sqlite():
+        pytest.skip("the pattern-ops indexes were PostgreSQL's only")
+    kept = {"person_family_key_bytewise", "person_given_key_bytewise"}
+    dropped = {"person_family_key_prefix", "person_given_key_prefix"}
+    with postgres_scratch("018") as scratch:
+        def name_indexes():
+            return {name for (name,) in scratch.execute_sql(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'person' "
+                "AND schemaname = current_schema() AND indexname LIKE 'person_%%_key_%%'")}
+
+        migrations = all_migrations_but(scratch, "018_drop_name_pattern_indexes")
+        assert kept | dropped <= name_indexes()
+        migrations.run_one("018_drop_name_pattern_indexes", migrations.migrator, fake=False)
+        assert kept <= name_indexes() and not dropped & name_indexes()
+        migrations.run_one("018_drop_name_pattern_indexes", migrations.migrator, fake=False,
+                           downgrade=True)
+        assert kept | dropped <= name_indexes()
+    # the database the app runs on has them no more
+    assert not dropped & {name for (name,) in db.execute_sql(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")}

@@ -10,9 +10,9 @@ from models.accounts import Membership, Team, User
 from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT, CaseNote, search_doc_sql
 from models.people import Person, Referral, ReferralShare
-from models.schema import router
 from tests.database import BACKEND
 from tests.factories import make_note, make_person, make_referral, make_team, make_user
+from tests.migration_scratch import all_migrations_but, postgres_scratch
 
 
 sqlite_only = pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's migration 014")
@@ -51,16 +51,6 @@ def index_is_in_step(database=db) -> None:
         f"({search_doc_sql('case_note')})").fetchone()[0]
     if stale:
         raise AssertionError(f"{stale} notes' search_doc is out of step (corrupt)")
-
-
-def all_migrations_but(scratch, last: str):
-    """The migrations of the database `scratch`, all but `last` applied."""
-    migrations = router(scratch)
-    for name in migrations.diff:
-        if name != last:
-            migrations.run_one(name, migrations.migrator, fake=False)
-    assert migrations.diff == [last]
-    return migrations
 
 
 def notes_written_before(scratch, team_a, team_b, users) -> None:
@@ -209,15 +199,7 @@ def test_the_postgres_migration_gives_existing_notes_their_search_doc(team_a, te
     """A PostgreSQL database made before migration 015 (every other migration applied,
     notes written) gets each note's words and readers, and the rollback restores
     migration 011's index."""
-    import uuid
-
-    from models.base import open_database
-    from tests.database import PG_URL, _with_search_path
-    schema = "pathways_015_" + uuid.uuid4().hex[:8]
-    admin = open_database(PG_URL)
-    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
-    scratch = open_database(_with_search_path(PG_URL, schema))
-    try:
+    with postgres_scratch("015") as scratch:
         migrations = all_migrations_but(scratch, "015_note_search_postgres")
         notes_written_before(scratch, team_a, team_b, users)
         migrations.run()
@@ -249,10 +231,6 @@ def test_the_postgres_migration_gives_existing_notes_their_search_doc(team_a, te
         assert scratch.execute_sql(
             "SELECT count(*) FROM case_note WHERE to_tsvector('simple', coalesce(body, '')) "
             "@@ to_tsquery('simple', 'rollback')").fetchone() == (1,)
-    finally:
-        scratch.close()
-        admin.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.close()
 
 
 def test_search_pages_on_past_the_newest_notes_it_walks_first(monkeypatch, team_a, team_b,

@@ -44,6 +44,8 @@ def test_manager_changes_the_report_period_and_the_charts_update(page, users, te
     trend = page.locator("#figure-referrals-over-time svg title")
     expect(trend).to_have_text("Referrals received over time")
     assert page.locator("#figure-referrals-over-time tbody tr").count() == 6  # Jan to Jun
+    # "Updating…" goes at once with the answer, not fading out half-readable over it
+    expect(page.locator("#report-loading")).to_have_css("opacity", "0")
     check_accessibility(page, "reports-after-change")
     screenshot(page, "dashboard-reports-changed")
 

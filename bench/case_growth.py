@@ -41,6 +41,7 @@ def make_database(where: str, case_scale: int) -> None:
         upgrade(database)
     if holds_bench_data(database):
         return
+    print(f"generating the bench data (case work at scale {case_scale})...", flush=True)
     generate(1, case_scale=case_scale)
     if not db.is_closed():
         db.close()
@@ -52,15 +53,13 @@ def measure(paths: dict[str, str], seconds: int, connections: int, rounds: int) 
     measured side by side rather than minutes apart. Medians over the rounds."""
     from bench.generate import BENCH_PASSWORD
     from bench.run import (alone_ms, database_url, free_port, load_python, load_wrk,
-                           page_size, settle, sign_in, start_gunicorn)
+                           page_size, server_settings, settle, sign_in, start_gunicorn)
     from bench.scenarios import SCENARIOS
     load = load_wrk if shutil.which("wrk") else load_python
     procs, ports = [], {}
     try:
         for size, path in paths.items():
-            env = dict(os.environ, DATABASE_URL=database_url(path),
-                       SECRET_KEY="bench-" + "k" * 40, PATHWAYS_ENV="production",
-                       RATELIMIT_STORAGE_URI="memory://")
+            env = dict(os.environ, **server_settings(database_url(path)))
             ports[size] = free_port()
             procs.append(start_gunicorn("app:create_app()", ports[size], env))
         bare_port = free_port()  # the bare endpoint touches no database

@@ -54,25 +54,15 @@ def main(argv=None) -> None:
     parser.add_argument("--times", type=int, default=9, help="requests per search (median)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    os.environ.update(DATABASE_URL=args.database_url, SECRET_KEY="bench-" + "k" * 40,
-                      PATHWAYS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
-    from bench.generate import generate
-    from models.base import db, init_db
+    from bench.case_growth import make_database
+    from bench.run import server_settings
+    from models.base import db
     from models.notes import CaseNote
-    from models.schema import upgrade
 
-    database = init_db(args.database_url)
-    with database.connection_context():
-        upgrade(database)
+    os.environ.update(server_settings(args.database_url))
+    make_database(args.database_url, 100)  # 1M notes, generated first if it is empty
+    with db.connection_context():
         notes = CaseNote.select().count()
-    if not notes:
-        print("generating 1M notes (case work at scale 100)...", flush=True)
-        generate(1, case_scale=100)
-        if not db.is_closed():
-            db.close()
-        with database.connection_context():
-            notes = CaseNote.select().count()
-    database.close()
 
     from bench.bare_app import app as bare
     bare_client = bare.test_client()

@@ -53,6 +53,7 @@ from .row_builder import row_builder
 # Stand-ins no real value can equal: ids are positive, no text holds a NUL, no stored
 # date or time is in the year 1.
 _INT_BASE = -(10 ** 15)
+_STR_BASE = "\x00prepared-"
 # Shapes kept per query. A list's length is part of its shape (a person's referrals, a
 # user's teams), so a query could meet many; past this many, it starts afresh.
 MAX_SHAPES = 256
@@ -80,7 +81,7 @@ class _StandIns:
         elif isinstance(value, dt.date):
             stand_in = dt.date(1, 1, 1) + dt.timedelta(days=n + 1)
         elif isinstance(value, str):
-            stand_in = f"\x00prepared-{n}"
+            stand_in = f"{_STR_BASE}{n}"
         elif isinstance(value, int):
             stand_in = _INT_BASE - n
         else:
@@ -95,7 +96,7 @@ def _looks_stood_in(value) -> bool:
     if isinstance(value, int):
         return value <= _INT_BASE
     if isinstance(value, str):
-        return value.startswith("\x00prepared-")
+        return value.startswith(_STR_BASE)
     return isinstance(value, dt.date) and value.year == 1
 
 

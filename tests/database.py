@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from peewee import PostgresqlDatabase
 
 from models.base import db, open_database
@@ -85,9 +86,16 @@ def is_postgres_run() -> bool:
     return BACKEND == "postgres"
 
 
+def only_on(backend: str, why: str):
+    """Marks a test that runs on one database only ("sqlite" or "postgres"); the other
+    run skips it, saying why."""
+    return pytest.mark.skipif(BACKEND != backend, reason=why)
+
+
 def real_database():
     """The database the current test's app is bound to."""
     return db.obj
 
 
-__all__ = ["BACKEND", "PostgresqlDatabase", "TestDatabase", "is_postgres_run", "real_database"]
+__all__ = ["BACKEND", "PostgresqlDatabase", "TestDatabase", "is_postgres_run", "only_on",
+           "real_database"]

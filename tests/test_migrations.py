@@ -1,11 +1,11 @@
 """The numbered migrations build exactly the schema the models describe, without data loss."""
-import pytest
 from peewee import SqliteDatabase
 
 from models import ALL_MODELS
 from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT
 from models.schema import MIGRATIONS_DIR, pending, unmigrated_changes, upgrade
+from tests.database import only_on
 from tests.migration_scratch import all_migrations_but, postgres_scratch
 
 
@@ -82,11 +82,10 @@ def test_a_typed_name_is_a_range_of_the_name_index(app, team_a):
         assert "Sort" not in plan, plan
 
 
+@only_on("postgres", "the pattern-ops indexes were PostgreSQL's only")
 def test_postgresql_keeps_only_the_name_indexes_the_search_box_reads(app):
     """Migration 018 drops 011's pattern-ops name indexes, which 017's byte-ordered ones
     replaced, on a database migrated up to it; its rollback brings them back."""
-    if is_sqlite():
-        pytest.skip("the pattern-ops indexes were PostgreSQL's only")
     kept = {"person_family_key_bytewise", "person_given_key_bytewise"}
     dropped = {"person_family_key_prefix", "person_given_key_prefix"}
     with postgres_scratch("018") as scratch:

@@ -10,13 +10,13 @@ from models.accounts import Membership, Team, User
 from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT, CaseNote, search_doc_sql
 from models.people import Person, Referral, ReferralShare
-from tests.database import BACKEND
+from tests.database import only_on
 from tests.factories import make_note, make_person, make_referral, make_team, make_user
 from tests.migration_scratch import all_migrations_but, postgres_scratch
 
 
-sqlite_only = pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's migration 014")
-postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="PostgreSQL's migration 015")
+sqlite_only = only_on("sqlite", "SQLite's migration 014")
+postgres_only = only_on("postgres", "PostgreSQL's migration 015")
 
 
 def readers(note) -> set[str]:

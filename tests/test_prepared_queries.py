@@ -12,6 +12,7 @@ from models.accounts import Team, User
 from models.people import Person, Referral
 import models.prepared as prepared_module
 from models.prepared import prepared
+from tests.database import only_on
 from tests.factories import make_person, make_referral, make_user
 from tests.row_check import row_state
 
@@ -162,15 +163,11 @@ def _server_statements() -> set[str]:
         "SELECT name FROM pg_prepared_statements WHERE name LIKE 'pathways_%%'")}
 
 
-@pytest.fixture
-def postgres_only():
-    from models.base import is_postgres
-    if not is_postgres():
-        pytest.skip("statements are prepared on the server on PostgreSQL only")
+server_side = only_on("postgres", "statements are prepared on the server on PostgreSQL only")
 
 
-def test_postgresql_plans_a_shape_once_and_runs_it_by_name(postgres_only, referrals, team_a,
-                                                           team_b):
+@server_side
+def test_postgresql_plans_a_shape_once_and_runs_it_by_name(referrals, team_a, team_b):
     def build(teams, status=None):
         query = Referral.select().where(Referral.team.in_(teams))
         if status is not None:
@@ -189,8 +186,8 @@ def test_postgresql_plans_a_shape_once_and_runs_it_by_name(postgres_only, referr
         assert shape.server.execute.startswith(f"EXECUTE {shape.server.name} (%s")
 
 
-def test_a_prepared_statement_means_what_the_statement_sent_whole_means(postgres_only,
-                                                                        referrals):
+@server_side
+def test_a_prepared_statement_means_what_the_statement_sent_whole_means(referrals):
     """A datetime is declared a timestamp, as psycopg2 sends it: compared with a date of
     birth it is not cut down to a date (noon on someone's birthday is not their birth
     date), and a quoted % in the SQL stays a %."""
@@ -209,8 +206,9 @@ def test_a_prepared_statement_means_what_the_statement_sent_whole_means(postgres
     assert shape.server is not None and "(timestamp)" in shape.server.prepare
 
 
-def test_a_statement_postgresql_will_not_prepare_is_sent_whole(postgres_only, referrals,
-                                                               team_a, monkeypatch):
+@server_side
+def test_a_statement_postgresql_will_not_prepare_is_sent_whole(referrals, team_a,
+                                                               monkeypatch):
     """PostgreSQL cannot tell the type of `$1 IS NULL`: the refusal is taken back to a
     savepoint, so a write in progress still commits, and the query runs as before."""
     from models.base import writing
@@ -228,8 +226,8 @@ def test_a_statement_postgresql_will_not_prepare_is_sent_whole(postgres_only, re
     assert shape.server is None
 
 
-def test_each_connection_keeps_a_bounded_number_of_statements(postgres_only, referrals,
-                                                              monkeypatch):
+@server_side
+def test_each_connection_keeps_a_bounded_number_of_statements(referrals, monkeypatch):
     monkeypatch.setattr("models.prepared.MAX_PER_CONNECTION", 2)
     by_ids = prepared(lambda ids: Person.select().where(Person.id.in_(ids)).order_by(Person.id))
     people = [p.id for p in Person.select().order_by(Person.id)]
@@ -238,8 +236,8 @@ def test_each_connection_keeps_a_bounded_number_of_statements(postgres_only, ref
         assert len(_server_statements()) <= 2
 
 
-def test_with_preparing_off_every_statement_is_sent_whole(postgres_only, referrals, team_a,
-                                                          monkeypatch):
+@server_side
+def test_with_preparing_off_every_statement_is_sent_whole(referrals, team_a, monkeypatch):
     """DATABASE_PREPARE=off, for a pooler that shares server sessions between clients."""
     from flask import Flask
 

@@ -104,3 +104,49 @@ def test_postgresql_keeps_only_the_name_indexes_the_search_box_reads(app):
     # the database the app runs on has them no more
     assert not dropped & {name for (name,) in db.execute_sql(
         "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")}
+
+
+@only_on("postgres", "the statistics are PostgreSQL's; SQLite walks the index without them")
+def test_the_planner_expects_all_of_a_persons_notes_on_their_referral(app, users, team_a):
+    """Migration 019: a note's referral decides its person, so "this person, this referral"
+    matches as many notes as the referral has. Taken as independent conditions, PostgreSQL
+    expected a tenth of them here (and on the bench database a handful of a long timeline's
+    thousands), so it read them all and sorted instead of walking the timeline's index."""
+    from tests.factories import make_referral
+    author = users["practitioner"].id
+    for _ in range(300):
+        make_referral(team=team_a)
+    focus = make_referral(team=team_a)
+    for table, extra in (("case_note", ", author_id, note_type, body, created_at, "
+                                       "amendment_count, version"),
+                         ("timeline_event", ", kind, summary, link_type, link_id, at")):
+        values = (f"{author}, 'contact', 'Seen.', now() - g * interval '1 minute', 0, 1"
+                  if table == "case_note" else
+                  "'hearing', 'Listed.', '', '', now() - g * interval '1 minute'")
+        db.execute_sql(
+            f"INSERT INTO {table} (person_id, referral_id, team_id{extra}) "
+            f"SELECT r.person_id, r.id, r.team_id, {values} FROM referral r, "
+            f"generate_series(1, CASE WHEN r.id = %s THEN 300 ELSE 10 END) g", (focus.id,))
+        db.execute_sql(f"ANALYZE {table}")
+        plan = db.execute_sql(
+            f"EXPLAIN (FORMAT JSON) SELECT * FROM {table} WHERE person_id = %s "
+            f"AND referral_id IN (%s)", (focus.person_id, focus.id)).fetchone()[0]
+        expected = plan[0]["Plan"]["Plan Rows"]
+        assert expected >= 150, f"{table}: the planner expects {expected} of 300 rows"
+
+
+@only_on("postgres", "the statistics are PostgreSQL's")
+def test_migration_019_adds_the_statistics_and_its_rollback_removes_them(app):
+    with postgres_scratch("019") as scratch:
+        def statistics():
+            return {name for (name,) in scratch.execute_sql(
+                "SELECT stxname FROM pg_statistic_ext "
+                "WHERE stxnamespace = current_schema()::regnamespace")}
+
+        migrations = all_migrations_but(scratch, "019_person_referral_statistics")
+        assert statistics() == set()
+        migrations.run_one("019_person_referral_statistics", migrations.migrator, fake=False)
+        assert statistics() == {"case_note_person_referral", "timeline_event_person_referral"}
+        migrations.run_one("019_person_referral_statistics", migrations.migrator, fake=False,
+                           downgrade=True)
+        assert statistics() == set()

@@ -84,3 +84,17 @@ def test_a_failing_audit_write_undoes_the_change(app, team_a):
             AuditEvent.record("x" * 10, detail="fine")
             AuditEvent.insert(id=1, action="duplicate id", prev_hash="", hash="").execute()
     assert Team.get_or_none(Team.name == "Should vanish") is None
+
+
+def test_an_event_inside_a_write_adds_no_savepoint_of_its_own(app, monkeypatch):
+    """Every person page appends an event in its write: a savepoint there would be two more
+    round trips to PostgreSQL and undo nothing the failed write does not undo anyway."""
+    record_some(1)   # the append's statements prepared (that may take a savepoint)
+    sent = []
+    real = type(db.obj).execute_sql
+    monkeypatch.setattr(type(db.obj), "execute_sql",
+                        lambda self, sql, *a, **k: sent.append(sql) or real(self, sql, *a, **k))
+    with writing():
+        AuditEvent.record("test.event", detail="inside")
+    assert sent and not [sql for sql in sent if "SAVEPOINT" in sql.upper()], sent
+    assert AuditEvent.select().order_by(AuditEvent.id.desc()).first().detail == "inside"

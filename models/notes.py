@@ -106,6 +106,8 @@ def readers_sql(note: str, aggregate: str = "group_concat") -> str:
     it was shared with or transferred to. Note search narrows by these inside the
     full-text index and still checks each note it finds against the referral, so a word
     too many costs a lookup, while a word missing would hide a note from its readers.
+    (A team a referral was transferred to keeps its word after passing the referral on,
+    and the referral check then refuses it the note.)
     `aggregate`: SQLite's group_concat, or PostgreSQL's string_agg."""
     return (f"CASE WHEN {note}.note_type IN ({_TEAM_ONLY_SQL}) THEN 't' || {note}.team_id ELSE "
             f"(SELECT {aggregate}('t' || team_id, ' ') FROM (SELECT r.team_id FROM referral "

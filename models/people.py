@@ -1,7 +1,8 @@
 """People and their referrals (episodes): the records every case-work screen is about.
 
 A person is visible to a team when the team holds a referral for them, or a referral of
-theirs has been shared with or transferred to the team. Nobody else sees them.
+theirs has been shared with the team (a transfer makes the receiving team the holder).
+Nobody else sees them.
 """
 from __future__ import annotations
 
@@ -277,7 +278,8 @@ class Referral(BaseModel):
 
     @classmethod
     def visible_to(cls, team_ids: set[int] | None):
-        """Referrals held by, shared with or transferred to the given teams."""
+        """Referrals held by or shared with the given teams (a transfer makes the receiving
+        team the holder)."""
         query = cls.select()
         if team_ids is None:
             return query
@@ -298,9 +300,11 @@ class Referral(BaseModel):
     @staticmethod
     def _held_or_shared(referral, team_ids: set[int]):
         """`referral` (the model or an alias of it) is held by one of the teams, or was
-        shared with or transferred to one of them."""
+        shared with one of them. A transfer grants nothing of its own: the receiving team
+        holds the referral, and loses it when it transfers it on."""
         ids = sorted(team_ids)
-        shared = ReferralShare.select(ReferralShare.referral).where(ReferralShare.team.in_(ids))
+        shared = ReferralShare.select(ReferralShare.referral).where(
+            ReferralShare.team.in_(ids) & (ReferralShare.kind == "share"))
         return referral.team.in_(ids) | referral.id.in_(shared)
 
 
@@ -309,7 +313,9 @@ SHARE_KINDS = {"share": "Shared", "transfer": "Transferred"}
 
 class ReferralShare(BaseModel):
     """A referral shared with (or transferred to) another team, who then see the person.
-    On a transfer the referral's team changes too; this row keeps the history."""
+    A share row is what lets the team see it. On a transfer the referral's team changes
+    instead, and this row only keeps the history: a team that transfers a referral on,
+    even one it was given by transfer, no longer sees it."""
     referral = ForeignKeyField(Referral, backref="shares", on_delete="RESTRICT")
     team = ForeignKeyField(Team, backref="+", on_delete="RESTRICT")
     from_team = ForeignKeyField(Team, backref="+", on_delete="RESTRICT")

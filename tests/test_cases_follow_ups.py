@@ -120,6 +120,34 @@ def test_transfer_moves_the_referral_to_the_receiving_team(client_as, app, team_
             ("referral.transferred_in", team_b.id)} <= audited
 
 
+def test_a_team_that_transfers_a_referral_on_no_longer_sees_it(client_as, app, team_a, team_b,
+                                                                 other_team_user, users):
+    """Court to probation and back: probation, which was given the referral by transfer,
+    loses it when it transfers it back, on every page (a transfer row grants nothing)."""
+    from tests.factories import make_note
+    person = make_person(given_name="Ayo", family_name="Bello")
+    referral = make_referral(person, team=team_a)
+    court = client_as("practitioner")
+    probation = app.test_client().sign_in(other_team_user)
+    court.post_form(f"/referrals/{referral.id}/share",
+                    {"kind": "transfer", "team": team_b.id, "reason": "Community order"})
+    assert probation.get(f"/people/{person.id}").status_code == 200
+    probation.post_form(f"/referrals/{referral.id}/share",
+                        {"kind": "transfer", "team": team_a.id, "reason": "Breach: back to court"})
+    assert Referral.get_by_id(referral.id).team_id == team_a.id
+    make_note(referral, users["practitioner"], "Hostel place offered after the breach")
+    for path in (f"/people/{person.id}", f"/referrals/{referral.id}",
+                 f"/referrals/{referral.id}/share"):
+        assert probation.get(path).status_code == 404, path
+    for path in ("/people", "/people/notes?q=hostel"):
+        assert "Ayo Bello" not in probation.get(path).get_data(as_text=True), path
+    assert "Ayo Bello" in court.get("/people/notes?q=hostel").get_data(as_text=True)
+    assert court.get(f"/referrals/{referral.id}").status_code == 200
+    # Both transfers stay in the referral's history.
+    assert [s.kind for s in ReferralShare.select().order_by(ReferralShare.id)] == [
+        "transfer", "transfer"]
+
+
 def test_share_form_refuses_bad_input(client_as, team_a):
     referral = make_referral(team=team_a)
     client = client_as("practitioner")

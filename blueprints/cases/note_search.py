@@ -41,7 +41,7 @@ def _visible_sql(teams: list[int], mark: str, note: str,
     types = ", ".join([mark] * len(TEAM_ONLY_TYPES))
     referral = (f"SELECT 1 FROM referral AS r WHERE r.id = {note}.referral_id "
                 f"AND (r.team_id IN ({marks}) OR r.id IN (SELECT s.referral_id FROM "
-                f"referral_share AS s WHERE s.team_id IN ({marks})))")
+                f"referral_share AS s WHERE s.kind = 'share' AND s.team_id IN ({marks})))")
     check = f"({referral}) IS NOT NULL" if note_by_note else f"EXISTS ({referral})"
     sql = f"({note}.note_type NOT IN ({types}) OR {note}.team_id IN ({marks})) AND {check}"
     return sql, list(TEAM_ONLY_TYPES) + teams * 3

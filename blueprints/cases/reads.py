@@ -17,7 +17,8 @@ from models.prepared import prepared
 def _caseload_page(teams, limit, shared, mine=None, at=None, ref=None):
     """Open referrals the teams hold (or, with `shared`, were given), newest first."""
     held_or_given = (Referral.id.in_(ReferralShare.select(ReferralShare.referral)
-                                     .where(ReferralShare.team.in_(teams)))
+                                     .where(ReferralShare.team.in_(teams)
+                                            & (ReferralShare.kind == "share")))
                      & Referral.team.not_in(teams)) if shared else Referral.team.in_(teams)
     # Only what the list shows: building full rows costs more than the query.
     query = (Referral.select(Referral.id, Referral.received_at, Referral.source,

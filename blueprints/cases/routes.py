@@ -86,7 +86,7 @@ def _acting_team(referral: Referral) -> int:
     if referral.team_id in mine:
         return referral.team_id
     shared = (ReferralShare.select(ReferralShare.team)
-              .where((ReferralShare.referral == referral.id)
+              .where((ReferralShare.referral == referral.id) & (ReferralShare.kind == "share")
                      & ReferralShare.team.in_(sorted(mine))).first())
     if shared is None:
         abort(404)
@@ -420,7 +420,8 @@ def _referral_context(referral: Referral) -> dict:
 
 def _assignee_choices(referral) -> list[tuple[int, str]]:
     teams = {referral.team_id} | {s.team_id for s in ReferralShare.select(ReferralShare.team)
-                                  .where(ReferralShare.referral == referral.id)}
+                                  .where((ReferralShare.referral == referral.id)
+                                         & (ReferralShare.kind == "share"))}
     seen, choices = set(), []
     for users in _members(teams & (_team_ids() | {referral.team_id})).values():
         for user in users:

@@ -70,6 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_templates(app)
 
     from blueprints import register_blueprints
+    from blueprints.record_ids import RecordIdConverter
+    app.url_map.converters["int"] = RecordIdConverter
     register_blueprints(app)
     _register_commands(app)
     return app

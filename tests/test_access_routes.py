@@ -168,3 +168,27 @@ def test_a_view_without_a_declaration_is_refused(app, client_as):
     app.register_blueprint(app_bp)
     response = client_as("admin").get("/undeclared-probe")
     assert response.status_code == 403
+
+
+def test_an_id_too_large_for_any_record_is_not_found_on_every_route(app, client_as):
+    """An id past what an id column holds is no record: 404, never a database error."""
+    from tests.route_walker import routes
+    client = client_as("manager")
+    checked = 0
+    for route in routes(app, ("GET",)):
+        arguments = route.rule.arguments
+        if not arguments or any(type(route.rule._converters[a]).__name__ != "RecordIdConverter"
+                                for a in arguments):
+            continue
+        for too_large in (2**31, 2**63):
+            path = route.rule.rule
+            for name in arguments:
+                path = path.replace(f"<int:{name}>", str(too_large))
+            assert client.get(path).status_code == 404, path
+        checked += 1
+    assert checked > 20
+    cursor = "2026-01-01T00:00:00.000000"
+    assert client.get(f"/people?before={cursor}_{2**63}").status_code == 404
+    assert client.get(f"/people/1/timeline?before={cursor}_1_{2**63}").status_code == 404
+    page = client.get(f"/people/notes?q=hostel&before={2**63}")
+    assert page.status_code == 200 and "No notes you may read match" in page.get_data(as_text=True)

@@ -29,6 +29,7 @@ from ..access import CASEWORKERS, MANAGERS, role_required, user_team_ids
 from ..audit import audit
 from ..case_access import get_person_or_404, get_referral_or_404
 from ..htmx import hx_redirect, is_partial, render
+from ..record_ids import record_id
 from ..timeline import link_for
 from . import hooks
 from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
@@ -122,7 +123,7 @@ def index():
     if request.args.get("before"):
         try:
             at, ref_id = request.args["before"].rsplit("_", 1)
-            cursor = (dt.datetime.fromisoformat(at), int(ref_id))
+            cursor = (dt.datetime.fromisoformat(at), record_id(ref_id))
         except ValueError:
             abort(404)
     mine = open_referrals(team_ids, CASELOAD_PAGE, assigned_to=current_user.id)
@@ -836,7 +837,7 @@ def search_notes():
     """Search the case notes I may read; matching words are highlighted."""
     from .note_search import RESULTS, search_notes as run_search, snippet
     q = (request.args.get("q") or "").strip()[:200]
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=record_id)
     notes = run_search(q, _team_ids(), before_id=before) if q else []
     if q:
         with writing():

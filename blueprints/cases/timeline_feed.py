@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from blueprints.record_ids import record_id
 from models.accounts import Team, User
 from models.notes import CaseNote
 from models.people import Referral
@@ -41,7 +42,7 @@ def decode_cursor(value: str | None) -> tuple | None:
         return None
     try:
         at, source, item_id = value.split("_")
-        return dt.datetime.fromisoformat(at), int(source), int(item_id)
+        return dt.datetime.fromisoformat(at), int(source), record_id(item_id)
     except ValueError:
         return None
 

@@ -1,6 +1,8 @@
 """Form field types and validators shared by several parts."""
 from __future__ import annotations
 
+import re
+
 from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -30,8 +32,15 @@ class VersionField(HiddenField):
         self.data = value if ok else "0"
 
 
+# Characters no XML document may hold (so no DOCX either), beside the C0 and C1 controls:
+# surrogates and the two non-characters U+FFFE and U+FFFF.
+NOT_FOR_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 class NoControlCharacters:
-    """Refuse text with control characters other than tab and line breaks."""
+    """Refuse text with control characters other than tab and line breaks, or with
+    characters a document cannot hold (a note must still print in a subject access
+    export or a letter)."""
 
     def __init__(self, message: str | None = None):
         self.message = message
@@ -40,7 +49,7 @@ class NoControlCharacters:
         value = field.data or ""
         if not isinstance(value, str):
             return
-        if any((ord(c) < 32 and c not in "\t\r\n") or 0x7F <= ord(c) <= 0x9F for c in value):
+        if NOT_FOR_DOCUMENTS.search(value):
             # Stop here: later validators (some query the database) never see such text.
             raise StopValidation(self.message or
                                  f"{field.label.text} must not contain control characters")

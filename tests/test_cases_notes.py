@@ -60,6 +60,9 @@ def test_bad_notes_are_refused_and_nothing_is_stored(client_as, team_a, team_b):
          "from the list"),
         ({"referral": referral.id, "note_type": "contact", "body": "bell\x07"},
          "must not contain control characters"),
+        # no document may hold it: the subject access export would fail
+        ({"referral": referral.id, "note_type": "contact", "body": "odd\uffff"},
+         "must not contain control characters"),
     ]:
         for htmx in (False, True):
             response = client.post_form(url, data, htmx=htmx)

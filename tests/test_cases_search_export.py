@@ -82,6 +82,18 @@ def test_manager_exports_everything_held_on_a_person(client_as, team_a, team_b, 
                                           "subject access export as docx"]
 
 
+def test_text_no_document_may_hold_does_not_stop_the_word_export(client_as, team_a, users):
+    """A note stored before the forms refused U+FFFF still exports: the character shows
+    as U+FFFD instead of the whole document failing."""
+    person = make_person(given_name="Nia", family_name="Campbell")
+    make_note(make_referral(person, team_a), users["practitioner"], "Seen\uffff today\x0b")
+    response = client_as("manager").get(f"/people/{person.id}/export.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.get_data()))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Seen\ufffd today\ufffd" in cells
+
+
 def test_only_managers_export_and_only_people_they_can_see(client_as, team_b):
     person = make_referral(team=team_b).person
     assert client_as("practitioner").get(f"/people/{person.id}/export.json").status_code == 403

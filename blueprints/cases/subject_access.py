@@ -22,6 +22,7 @@ from models.people import (COMMUNICATION_NEEDS, CONSENT_SCOPES, ETHNICITIES, GEN
                            ReferralShare)
 from models.timeline import TimelineEvent
 
+from ..form_fields import NOT_FOR_DOCUMENTS
 from ..formats import format_datetime
 from . import hooks
 
@@ -140,13 +141,15 @@ def _label(key: str) -> str:
 
 
 def _value(value) -> str:
+    """A field as the document shows it. A character no document may hold (text stored
+    before the forms refused it) shows as U+FFFD rather than failing the whole export."""
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        value = ", ".join(str(v) for v in value)
+    return NOT_FOR_DOCUMENTS.sub("\ufffd", str(value))
 
 
 def _key_values(doc, record: dict) -> None:

@@ -79,6 +79,24 @@ def test_a_twenty_thousand_character_note_is_kept_whole(client_as, team_a):
     assert CaseNote.get().body == body
 
 
+def test_line_breaks_count_once_toward_the_limit_as_the_text_box_counts_them(
+        client_as, team_a, users):
+    """A browser sends each line break as CR LF, while the text box's maxlength counts
+    one: a note the box let through is not refused, and is stored with plain breaks."""
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    body = "x" * 19_990 + "\r\n" * 10
+    client.post_form(f"/people/{referral.person_id}/notes", {
+        "referral": referral.id, "note_type": "other", "body": body})
+    note = CaseNote.get()
+    assert note.body == "x" * 19_990 + "\n" * 10
+    page = client.post_form(f"/notes/{note.id}/amend", {
+        "amend-body": "y" * 19_990 + "\r\n" * 10, "amend-reason": "Wrong person's details",
+        "amend-version": note.version})
+    assert page.status_code == 302
+    assert CaseNote.get().body == "y" * 19_990 + "\n" * 10
+
+
 def test_timeline_is_newest_first_merges_events_and_pages_older_notes(client_as, team_a, users):
     referral = make_referral(team=team_a)
     start = dt.datetime(2026, 1, 1, 9, 0)

@@ -29,11 +29,17 @@ def text(label, max_length, required=None, **kwargs):
     return StringField(label, validators=checks, **kwargs)
 
 
+def one_line_break(value):
+    """Browsers send each line break of a text area as CR LF, while its `maxlength` counts
+    one: the length is checked, and the text stored, with one character a break."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def long_text(label, max_length, required=None, **kwargs):
     checks = [DataRequired(required)] if required else [Optional()]
     checks += [Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
                NoControlCharacters()]
-    return TextAreaField(label, validators=checks, **kwargs)
+    return TextAreaField(label, validators=checks, filters=[one_line_break], **kwargs)
 
 
 def date_field(label, required=None):

@@ -554,7 +554,7 @@ def add_note(person_id: int):
         with writing():
             note = CaseNote.create(person=person, referral=ref, team=_acting_team(ref),
                                    author=current_user.id, note_type=form.note_type.data,
-                                   body=form.body.data.replace("\r\n", "\n"))
+                                   body=form.body.data)
             audit("note.created", object_type="note", object_id=note.id, person_id=person.id,
                   team_id=note.team_id, detail=f"type={note.note_type}")
         if not is_partial():
@@ -633,7 +633,7 @@ def amend_note(note_id: int):
     if request.method == "GET":
         form.body.data, form.version.data = note.body, str(note.version)
     if form.validate_on_submit():
-        new_body = form.body.data.replace("\r\n", "\n")
+        new_body = form.body.data
         if new_body == note.body:
             form.body.errors.append("The corrected note is the same as the current one")
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, make_response, redirect, request, session, url_for
+from flask import current_app, flash, g, make_response, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, logout_user
 
@@ -36,6 +36,9 @@ def start_session(user: User) -> None:
     """After a successful login: a new session carrying only the user key and timestamps."""
     from flask_login import login_user
     session.clear()
+    # A CSRF token made earlier in this request (the sign-in form's) belongs to the old
+    # session: the page shown next (the form to save again) must carry the new one.
+    g.pop("csrf_token", None)
     login_user(user)
     now = int(time.time())
     session["auth_at"] = now

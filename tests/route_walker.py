@@ -119,3 +119,11 @@ def response_text(response) -> str:
             pass
     headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
     return body + "\n" + headers
+
+
+def session_cookie(app, client) -> dict:
+    """What the client's session cookie holds, decoded as anyone holding it could."""
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    if cookie is None:
+        return {}
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)

@@ -72,9 +72,12 @@ def test_form_posted_after_the_session_expired_keeps_what_was_typed(app, client_
     assert "Your changes have not been saved yet" in page
     assert 'action="/admin/teams/new"' in page
     assert "Night court team" in page
-    # And saving it again works.
-    response = client.post_form("/admin/teams/new", {"name": "Night court team",
-                                                     "site_type": "magistrates_court"})
+    # And saving it from that page works the first time, with the token the page holds
+    # (it belongs to the new session).
+    import re
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/admin/teams/new", data={
+        "csrf_token": token, "name": "Night court team", "site_type": "magistrates_court"})
     assert response.status_code == 302
 
 

@@ -88,7 +88,11 @@ def test_transitions_work_without_javascript(client_as, board):
     unit, entry = board["units"][0], board["first"]
     response = offer(client, unit, entry, htmx=False)
     assert response.status_code == 302 and response.headers["Location"].endswith("/housing/")
-    assert "Flat 1 offered to" in client.get("/housing/").get_data(as_text=True)
+    from tests.route_walker import session_cookie
+    waiting = str(session_cookie(client.application, client))
+    assert "_flashes" in waiting and entry.person.family_name not in waiting
+    page = client.get("/housing/").get_data(as_text=True)
+    assert "Flat 1: change saved." in page and entry.person.full_name in page
     response = post(client, unit, "end-offer", {"reason": "declined"}, htmx=False)
     assert response.status_code == 302
     assert unit_now(unit).status == "vacant"

@@ -115,7 +115,7 @@ def edit_user(user_id: int):
                           detail=f"role={user.role} active={user.active} "
                                  f"teams={sorted(new_teams)} removed={sorted(removed)}")
             if saved:
-                flash(f"Changes to {user.name} saved.", "success")
+                flash("Changes to the account saved.", "success")  # no name: it goes in the cookie
                 return redirect(url_for("admin.users"))
             user = _get_user(user_id)
             form = UserForm(obj=user, editing=user, formdata=None)

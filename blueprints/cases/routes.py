@@ -225,7 +225,8 @@ def new():
                 form.nhs_number.errors.append("A person with this NHS number is already "
                                               "registered")
             else:
-                flash(f"{person.full_name} is registered and their referral is open.", "success")
+                # no name: a message waits for the next page in the session cookie
+                flash("Registered, and their referral is open.", "success")
                 return hx_redirect(url_for("cases.referral", referral_id=referral.id))
     return render("cases/new.html", "register_form", title="Register a person", form=form,
                   matches=matches, access_form=RequestAccessForm(q=_access_query(form)))

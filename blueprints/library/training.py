@@ -183,7 +183,7 @@ def add_attendee(session_id: int):
                 attended=bool(form.attended.data))
             audit("library.attendee_added", object_type="training_session",
                   object_id=session.id, team_id=session.team_id, detail=f"attendee={attendee.id}")
-        flash(f"{attendee.name} added to the register.", "success")
+        flash("Added to the register.", "success")  # no name: it goes in the cookie
         return hx_redirect(url_for("library.session", session_id=session.id) + "#register")
     return _session_page(session, form)
 
@@ -218,7 +218,7 @@ def remove_attendee(session_id: int, attendee_id: int):
             attendee.delete_instance()
             audit("library.attendee_removed", object_type="training_session",
                   object_id=session.id, team_id=session.team_id, detail=f"attendee={attendee_id}")
-        flash(f"{attendee.name} taken off the register.", "success")
+        flash("Taken off the register.", "success")  # no name: it goes in the cookie
     return redirect(url_for("library.session", session_id=session.id) + "#register")
 
 

@@ -163,7 +163,10 @@ def _done(message: str, unit_id=None, focus=None):
     if is_partial():
         return _board(notice=message, notice_unit=unit_id,
                       focus=focus or (unit_heading(unit_id) if unit_id else None))
-    flash(message, "success")
+    # The message of a plain form post waits for the next page in the session cookie, so
+    # it names the unit, never the woman: nothing personal goes in the cookie.
+    where = _get_unit(unit_id).label if unit_id else "The waiting list"
+    flash(f"{where}: change saved. The board below shows it.", "success")
     return redirect(url_for("pathways.board"))
 
 
@@ -313,7 +316,7 @@ def waiting_from_referral(referral_id: int):
         except placements.TransitionRefused as refused:
             form.form_errors.append(str(refused))
         else:
-            flash(f"{referral.person.full_name} is on the waiting list.", "success")
+            flash("Added to the waiting list.", "success")  # no name: it goes in the cookie
             return redirect(url_for("pathways.board"))
     audit("housing.waiting_form_viewed", object_type="referral", object_id=referral.id,
           person_id=referral.person_id, team_id=referral.team_id)

@@ -76,6 +76,43 @@ def test_repeated_failures_lock_the_account_for_a_while(client, users):
     assert login(client, users["manager"].email, PASSWORD).status_code == 302
 
 
+def test_the_lock_lasts_fifteen_minutes_from_the_fifth_failure(client, users, monkeypatch):
+    """Five failures within 15 minutes lock the account for 15 minutes from the fifth,
+    however the failures fall against the clock."""
+    import time
+    start = time.time()
+    now = {"t": start}
+    monkeypatch.setattr(time, "time", lambda: now["t"])
+    email = users["practitioner"].email
+
+    def at(minutes):
+        now["t"] = start + minutes * 60
+
+    login(client, email, "wrong guess")
+    at(14 + 50 / 60)
+    for _ in range(4):
+        login(client, email, "wrong guess")
+    at(15 + 5 / 60)   # the first failure is 15 minutes old: still locked
+    assert login(client, email, PASSWORD).status_code == 429
+    at(29.5)
+    assert login(client, email, PASSWORD).status_code == 429
+    at(30)            # 15 minutes after the fifth
+    assert login(client, email, PASSWORD).status_code == 302
+
+
+def test_failures_either_side_of_a_clock_boundary_still_count_together(client, users,
+                                                                       monkeypatch):
+    import time
+    start = time.time()
+    now = {"t": start}
+    monkeypatch.setattr(time, "time", lambda: now["t"])
+    email = users["practitioner"].email
+    for minute in (0, 14.9, 14.9, 14.9, 15.1, 15.1):
+        now["t"] = start + minute * 60
+        login(client, email, "wrong guess")
+    assert login(client, email, PASSWORD).status_code == 429
+
+
 def test_throttle_counts_unknown_accounts_too(client, users):
     for _ in range(5):
         login(client, "ghost@pathways.example", "guess")

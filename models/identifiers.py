@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 _NHS_WEIGHTS = range(10, 1, -1)  # first nine digits weighted 10 down to 2
-_PNC_ID = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-HJ-NP-RT-Z])$")
+# [0-9], not \d: \d also takes other scripts' digits ("٩٤٣..."), which would pass the check
+# and slip past the unique NHS number as a different string.
+_PNC_ID = re.compile(r"^([0-9]{2}|[0-9]{4})/([0-9]{1,7})([A-HJ-NP-RT-Z])$")
 
 
 def normalise_nhs_number(value: str | None) -> str:
@@ -15,7 +17,7 @@ def normalise_nhs_number(value: str | None) -> str:
 def nhs_number_is_valid(value: str | None) -> bool:
     """True for ten digits whose last is the modulus 11 check digit of the other nine."""
     digits = normalise_nhs_number(value)
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits):
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], _NHS_WEIGHTS))
     check = 11 - total % 11

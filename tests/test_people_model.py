@@ -22,6 +22,8 @@ def test_valid_nhs_numbers_pass_the_check_digit(number):
     "94347659190",  # eleven digits
     "943476591X",   # not a digit
     "1000000010",   # check digit would be 10: never issued
+    "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19",  # 9434765919 in fullwidth digits
+    "\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669",  # and in Arabic-Indic ones
     "", None, "'; DROP TABLE person; --",
 ])
 def test_invalid_nhs_numbers_fail(number):
@@ -38,7 +40,7 @@ def test_pnc_ids_in_the_police_format_pass(pnc):
 
 
 @pytest.mark.parametrize("pnc", ["123456Z", "98/123456", "98/12345678Z", "98/123456I",
-                                 "../../etc", "<script>"])
+                                 "../../etc", "<script>", "98/\uff11\uff12\uff13\uff14\uff15\uff16Z"])
 def test_malformed_pnc_ids_fail(pnc):
     assert not pnc_id_is_valid(pnc)
 

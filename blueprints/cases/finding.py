@@ -48,7 +48,7 @@ def parse_query(q: str | None) -> Query:
     q = (q or "").strip()[:200]
     query = Query()
     digits = normalise_nhs_number(q)
-    if re.fullmatch(r"\d{10}", digits):
+    if re.fullmatch(r"[0-9]{10}", digits):
         if nhs_number_is_valid(digits):
             query.nhs_number = digits
         return query

@@ -171,6 +171,18 @@ def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
     assert "Dev Patel" not in results(client.get("/people?q=28/03/1979").get_data(as_text=True))
 
 
+def test_a_two_digit_year_of_birth_is_in_the_past(client_as, team_a):
+    """"13/07/56" is 1956, not 2056 (Python's %y): short years still find people born
+    before 1969."""
+    make_referral(make_person(given_name="Eric", family_name="Ball",
+                              date_of_birth=dt.date(1956, 7, 13)), team_a)
+    client = client_as("practitioner")
+    for q in ("ball 13/07/56", "13/07/56"):
+        assert "Eric Ball" in results(client.get(f"/people?q={q}").get_data(as_text=True)), q
+    form = client.get("/people/new?q=ball 13/07/56").get_data(as_text=True)
+    assert 'value="1956-07-13"' in form
+
+
 def test_exact_match_in_another_team_shows_a_hint_and_access_can_be_requested(
         client_as, team_a, team_b):
     theirs = make_person(given_name="Grace", family_name="Mensah",

@@ -34,11 +34,19 @@ class Query:
 
 
 def parse_date(text: str) -> dt.date | None:
+    """A date of birth as typed. A two-digit year is the latest such year not in the
+    future ("13/07/56" is 1956), where Python's %y would give 2056."""
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if fmt.endswith("%y") and day > dt.date.today():
+            try:
+                day = day.replace(year=day.year - 100)
+            except ValueError:  # 29 February of a year that was not a leap year
+                return None
+        return day
     return None
 
 

@@ -153,6 +153,25 @@ def test_audit_log_lists_and_filters_events(client_as, users):
     assert "Enter a record number" in page
 
 
+def test_an_audit_filter_that_cannot_be_read_lists_nothing_rather_than_everything(
+        client_as, users):
+    """A bad filter beside a good one must not show the whole log as if it were filtered;
+    out-of-range values are a message, not a database error."""
+    admin = client_as("admin")
+    admin.post_form("/admin/teams/new", {"name": "Filter Team", "site_type": "prison"})
+    for query, message in [("person=1&date_to=31/12/2026", "Not a valid date value"),
+                           (f"person={2**63}", "Enter a record number"),
+                           ("action=" + "x" * 61, "60 characters")]:
+        response = admin.get(f"/admin/audit?{query}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and message in page, query
+        assert "admin.team_created" not in page and "No events match" in page, query
+    for query in ("date_to=9999-12-31", f"before={2**63}"):
+        response = admin.get(f"/admin/audit?{query}")
+        assert response.status_code == 200, query
+        assert "admin.team_created" in response.get_data(as_text=True), query
+
+
 def test_audit_log_pages_backwards(client_as, users):
     from models.audit import AuditEvent
     for n in range(60):

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from models.accounts import ROLES, SITE_TYPES, Team, User
 
 from ..form_fields import MultiCheckboxField, NoControlCharacters, VersionField, WholeNumberField
+from ..record_ids import MAX_ID
 
 
 class UserForm(FlaskForm):
@@ -66,7 +67,7 @@ class AuditFilterForm(FlaskForm):
     actor = SelectField("User", coerce=str, validators=[Optional()])
     action = StringField("Action starts with", validators=[Optional(), Length(max=60)])
     person = WholeNumberField("Person record number", validators=[
-        Optional(), NumberRange(min=1, message="Enter a record number, like 1042")],
+        Optional(), NumberRange(min=1, max=MAX_ID, message="Enter a record number, like 1042")],
         invalid_message="Enter a record number, like 1042")
     date_from = DateField("From (inclusive)", validators=[Optional()])
     date_to = DateField("To (inclusive)", validators=[Optional()])

@@ -15,6 +15,7 @@ from ..access import ADMINS, role_required
 from ..audit import audit
 from ..auth.passwords import generate_password, hash_password
 from ..htmx import render
+from ..record_ids import record_id
 from .forms import AuditFilterForm, TeamForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -193,7 +194,8 @@ def audit_log():
     """The audit log, newest first, with filters; 'older' pages by event number."""
     form = AuditFilterForm(request.args)
     query = AuditEvent.select(AuditEvent, User.name).join(User, JOIN.LEFT_OUTER)
-    if form.validate():
+    valid = form.validate()
+    if valid:
         if form.actor.data:
             query = query.where(AuditEvent.actor == int(form.actor.data))
         if form.action.data:
@@ -204,12 +206,13 @@ def audit_log():
             query = query.where(AuditEvent.at >= dt.datetime.combine(form.date_from.data,
                                                                       dt.time()))
         if form.date_to.data:
-            query = query.where(AuditEvent.at < dt.datetime.combine(
-                form.date_to.data + dt.timedelta(days=1), dt.time()))
-    before = request.args.get("before", type=int)
+            query = query.where(AuditEvent.at <= dt.datetime.combine(form.date_to.data,
+                                                                      dt.time.max))
+    before = request.args.get("before", type=record_id)
     if before:
         query = query.where(AuditEvent.id < before)
-    events = list(query.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE + 1))
+    # A filter that cannot be read lists nothing (with why), never the unfiltered log.
+    events = list(query.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE + 1)) if valid else []
     more = len(events) > AUDIT_PAGE
     events = events[:AUDIT_PAGE]
     args = {k: v for k, v in request.args.items() if k != "before"}

@@ -80,6 +80,7 @@ POLICY: dict[str, Rule] = {
     "cases.add_note": allow(*CASEWORKERS, team_scoped=True),
     "cases.new_referral": allow(*CASEWORKERS, team_scoped=True),
     "cases.referral": allow(*CASEWORKERS, team_scoped=True),
+    "cases.assign": allow(*CASEWORKERS, team_scoped=True),
     "cases.close_referral": allow(*CASEWORKERS, team_scoped=True),
     "cases.reopen_referral": allow(*CASEWORKERS, team_scoped=True),
     "cases.triage": allow(*CASEWORKERS, team_scoped=True),

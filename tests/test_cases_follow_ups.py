@@ -156,3 +156,53 @@ def test_share_form_refuses_bad_input(client_as, team_a):
     assert "Choose share or transfer from the list" in page
     assert "Choose receiving team from the list" in page and "Enter the reason" in page
     assert ReferralShare.select().count() == 0
+
+
+def test_the_receiving_team_assigns_a_transferred_referral(client_as, app, team_a, team_b,
+                                                            other_team_user, users):
+    """A transfer leaves the referral unassigned; the new team chooses who works it."""
+    referral = make_referral(team=team_a, assigned_to=users["practitioner"])
+    client_as("practitioner").post_form(f"/referrals/{referral.id}/share", {
+        "kind": "transfer", "team": team_b.id, "reason": "Community order"})
+    probation = app.test_client().sign_in(other_team_user)
+    page = probation.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Not assigned" in page and "Save assignment" in page
+    response = probation.post_form(f"/referrals/{referral.id}/assign", {
+        "assigned_to": other_team_user.id, "version": Referral.get_by_id(referral.id).version})
+    assert response.status_code == 303
+    stored = Referral.get_by_id(referral.id)
+    assert stored.assigned_to_id == other_team_user.id
+    assert "Practitioner B" in probation.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    [event] = AuditEvent.select().where(AuditEvent.action == "referral.assigned")
+    assert (event.team_id, event.detail) == (team_b.id, f"assigned_to={other_team_user.id}")
+    # and back to nobody
+    probation.post_form(f"/referrals/{referral.id}/assign",
+                        {"assigned_to": 0, "version": stored.version})
+    assert Referral.get_by_id(referral.id).assigned_to_id is None
+
+
+def test_assignment_refuses_bad_input_and_stale_pages(client_as, app, team_a, team_b, users,
+                                                      other_team_user):
+    referral = make_referral(team=team_a)
+    client = client_as("practitioner")
+    url = f"/referrals/{referral.id}/assign"
+    version = Referral.get_by_id(referral.id).version
+    for data, message in [
+        ({"assigned_to": other_team_user.id, "version": version}, "from the list"),
+        ({"assigned_to": "'; DROP TABLE referral; --", "version": version}, "from the list"),
+        ({"assigned_to": "<script>", "version": version}, "from the list"),
+        ({"version": version}, "Choose who works this referral"),
+        ({"assigned_to": users["manager"].id, "version": version + 7},
+         "Someone else changed this referral"),
+    ]:
+        response = client.post_form(url, data)
+        assert response.status_code == 200, data
+        assert message in response.get_data(as_text=True), data
+        assert "<script>" not in response.get_data(as_text=True)
+    assert Referral.get_by_id(referral.id).assigned_to_id is None
+    assert not AuditEvent.select().where(AuditEvent.action == "referral.assigned").exists()
+    # A team it was shared with sees it but does not assign it.
+    ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
+                         shared_by=users["manager"])
+    other = app.test_client().sign_in(other_team_user)
+    assert other.post_form(url, {"assigned_to": 0, "version": version}).status_code == 403

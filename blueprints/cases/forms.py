@@ -221,6 +221,14 @@ class TriageForm(CaseForm):
             raise ValidationError("The triage date must be today or in the past")
 
 
+class AssignForm(CaseForm):
+    """Who in the holding team works the referral (after a transfer, the new team
+    chooses). The version refuses a change made on a stale page."""
+    assigned_to = SelectField("Assigned practitioner", coerce=int,
+                              validators=[InputRequired("Choose who works this referral")])
+    version = VersionField()
+
+
 class CloseForm(CaseForm):
     outcome = RadioField("Outcome", choices=list(OUTCOMES.items()),
                          validators=[DataRequired("Choose the outcome")])

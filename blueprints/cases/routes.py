@@ -34,8 +34,8 @@ from ..timeline import link_for
 from . import hooks
 from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
                       parse_query)
-from .forms import (AmendForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm, NeedsForm, NoteForm,
-                    PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
+from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm,
+                    NeedsForm, NoteForm, PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
                     ShareForm, TriageForm)
 from .reads import latest_needs, open_follow_ups, open_referrals, person_referrals
 from .timeline_feed import decode_cursor, timeline_page
@@ -410,11 +410,15 @@ def _referral_context(referral: Referral) -> dict:
     follow_up_form = FollowUpForm(formdata=None)
     follow_up_form.assigned_to.choices = _assignee_choices(referral)
     follow_up_form.assigned_to.data = current_user.id
+    assign_form = _assign_form(referral, formdata=None)
+    assign_form.assigned_to.data = referral.assigned_to_id or 0
+    assign_form.version.data = str(referral.version)
     return dict(referral=referral, person=person, team=team, assignee=assignee,
                 hearings=hearings, shares=shares, from_teams=from_teams,
                 assessments=assessments, follow_ups=follow_ups, today=london_today(),
                 hearing_form=hearing_form, triage_form=triage_form,
                 follow_up_form=follow_up_form, close_form=CloseForm(formdata=None),
+                assign_form=assign_form,
                 actions=hooks.actions_for(referral, current_user),
                 panels=hooks.panels_for(hooks.REFERRAL_PANELS, referral, team_ids),
                 can_share=referral.team_id in team_ids, **LABELS)
@@ -486,6 +490,41 @@ def triage(referral_id: int):
               detail=f"result={form.triage_result.data}")
     flash("Triage recorded.", "success")
     return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#triage")
+
+
+def _assign_form(referral, **kwargs) -> AssignForm:
+    """The holding team's caseworkers, or nobody."""
+    form = AssignForm(**kwargs)
+    members = _members({referral.team_id}).get(referral.team_id, [])
+    form.assigned_to.choices = [(0, "Not assigned")] + [(u.id, u.name) for u in members]
+    return form
+
+
+@bp.route("/referrals/<int:referral_id>/assign", methods=["POST"])
+@role_required(*CASEWORKERS)
+def assign(referral_id: int):
+    """Assign the referral to a caseworker of the team that holds it (after a transfer the
+    receiving team chooses its own), or to nobody."""
+    ref = get_referral_or_404(referral_id)
+    if ref.team_id not in _team_ids():
+        abort(403)  # a team it was shared with sees it but does not assign it
+    form = _assign_form(ref)
+    if form.validate_on_submit():
+        chosen = form.assigned_to.data or None
+        with writing():
+            saved = update_if_version(ref, int(form.version.data), assigned_to=chosen)
+            if saved:
+                audit("referral.assigned", object_type="referral", object_id=ref.id,
+                      person_id=ref.person_id, team_id=ref.team_id,
+                      detail=f"assigned_to={chosen or 'nobody'}")
+        if saved:
+            flash("Assigned practitioner saved.", "success")
+            return hx_redirect(url_for("cases.referral", referral_id=ref.id))
+        form.form_errors.append("Someone else changed this referral while you had it open. "
+                                "Check it below, then choose again.")
+    ref = Referral.get_by_id(ref.id)
+    form.version.data = str(ref.version)  # the choice shown stands; saving it again works
+    return _referral_page_with(ref, assign_form=form)
 
 
 @bp.route("/referrals/<int:referral_id>/close", methods=["POST"])

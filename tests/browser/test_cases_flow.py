@@ -39,7 +39,9 @@ def test_register_assess_note_and_amend(page, users, team_a):
     page.get_by_label("None of these is the person: register a new person").check()
     page.get_by_role("button", name="Register person").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Referral to Team A")
-    expect(page.locator("#flash-messages")).to_contain_text("Amara Okafor is registered")
+    expect(page.locator("#flash-messages")).to_contain_text(
+        "Registered, and their referral is open.")
+    expect(page.locator("#maincontent")).to_contain_text("Amara Okafor")
     check_accessibility(page, "referral")
     screenshot(page, "cases-referral")
 

@@ -132,8 +132,8 @@ def test_a_team_that_transfers_a_referral_on_no_longer_sees_it(client_as, app, t
     court.post_form(f"/referrals/{referral.id}/share",
                     {"kind": "transfer", "team": team_b.id, "reason": "Community order"})
     assert probation.get(f"/people/{person.id}").status_code == 200
-    probation.post_form(f"/referrals/{referral.id}/share",
-                        {"kind": "transfer", "team": team_a.id, "reason": "Breach: back to court"})
+    probation.post_form(f"/referrals/{referral.id}/share", {
+        "kind": "transfer", "team": team_a.id, "reason": "Breach: back to court"})
     assert Referral.get_by_id(referral.id).team_id == team_a.id
     make_note(referral, users["practitioner"], "Hostel place offered after the breach")
     for path in (f"/people/{person.id}", f"/referrals/{referral.id}",

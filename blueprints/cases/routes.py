@@ -35,8 +35,8 @@ from . import hooks
 from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
                       parse_query)
 from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm,
-                    NeedsForm, NoteForm, PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
-                    ShareForm, TriageForm)
+                    NeedsForm, NoteForm, PersonForm, ReferralForm, RegisterForm, ReopenForm,
+                    RequestAccessForm, ShareForm, TriageForm)
 from .reads import latest_needs, open_follow_ups, open_referrals, person_referrals
 from .timeline_feed import decode_cursor, timeline_page
 

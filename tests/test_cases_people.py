@@ -1,6 +1,7 @@
 """Registering, finding and changing people: the duplicate check, team scoping of the
 search, the "known to another team" hint and its logged access request."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -160,6 +161,45 @@ def test_find_shows_only_people_my_teams_work_with(client_as, team_a, team_b):
     assert len(actions("person.searched")) == 5
 
 
+def test_names_of_more_than_one_word_are_found_however_they_are_typed(client_as, team_a,
+                                                                     team_b):
+    """A name key has no spaces or hyphens, so "de souza" must be read as one name as well as
+    two: each typed word alone matched neither "desouza" nor "maria"."""
+    souza = make_person(given_name="Maria", family_name="De Souza",
+                        date_of_birth=dt.date(1984, 5, 6))
+    jones = make_person(given_name="Rhys", family_name="Griffiths-Jones")
+    ann = make_person(given_name="Mary Ann", family_name="Lee")
+    for person in (souza, jones, ann):
+        make_referral(person, team_a)
+    client = client_as("practitioner")
+    for q, name in [("de souza", "Maria De Souza"), ("maria de souza", "Maria De Souza"),
+                    ("de souza maria", "Maria De Souza"), ("DESOUZA", "Maria De Souza"),
+                    ("de sou", "Maria De Souza"), ("maria de souza 06/05/1984", "Maria De Souza"),
+                    ("griffiths jones", "Rhys Griffiths-Jones"),
+                    ("rhys griffiths-jones", "Rhys Griffiths-Jones"),
+                    ("mary ann lee", "Mary Ann Lee"), ("mary an", "Mary Ann Lee")]:
+        found = results(client.get("/people", query_string={"q": q}).get_data(as_text=True))
+        assert name in found, q
+        assert len(re.findall(r'href="/people/\d', found)) == 1, q  # all words must match
+    assert "Nobody your teams work with" in client.get(
+        "/people", query_string={"q": "de souza rhys"}).get_data(as_text=True)
+    # Someone only another team holds is "known to another team" by full name and birthday,
+    # wherever the given name ends and the family name starts.
+    hidden = make_person(given_name="Ana", family_name="Dos Santos Silva",
+                         date_of_birth=dt.date(1979, 1, 2))
+    make_referral(hidden, team_b)
+    for q in ("ana dos santos silva 02/01/1979", "dos santos silva ana 02/01/1979"):
+        assert "Known to another team" in results(client.get(
+            "/people", query_string={"q": q}).get_data(as_text=True)), q
+    assert "Known to another team" not in results(client.get(
+        "/people", query_string={"q": "ana dos santos 02/01/1979"}).get_data(as_text=True))
+    # The register form is prefilled with the names as typed: given name, then the rest.
+    form = client.get("/people/new", query_string={"q": "maria de Souza"}).get_data(as_text=True)
+    assert 'value="Maria"' in form and 'value="De Souza"' in form
+    form = client.get("/people/new", query_string={"q": "o'brien <b>x"}).get_data(as_text=True)
+    assert 'value="O&#39;Brien"' in form and 'value="Bx"' in form and "<b>" not in form
+
+
 def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
     person = make_person(given_name="Dev", family_name="Patel", date_of_birth=dt.date(1979, 3, 27),
                          nhs_number=VALID_NHS, pnc_id="98/123456Z")
@@ -202,6 +242,97 @@ def test_exact_match_in_another_team_shows_a_hint_and_access_can_be_requested(
     assert timeline.referral_id == their_referral.id and "asked for access" in timeline.summary
     # Still no access.
     assert client.get(f"/people/{theirs.id}").status_code == 404
+
+
+def likely_match_buttons(page: str) -> list[str]:
+    """The tokens of the register form's "Request access to this record" buttons."""
+    return re.findall(r'form="request-access-form" name="match" value="([^"]+)"', page)
+
+
+def test_access_is_requested_from_a_likely_match_the_search_box_would_not_find(
+        client_as, app, team_a, team_b, users, other_team_user):
+    """The duplicate check also matches similar names and PNC ids, which no search-box
+    entry matches exactly: each hidden match's button sends that match, signed for the user."""
+    similar = make_person(given_name="Amarah", family_name="Okafur",
+                          date_of_birth=dt.date(1988, 4, 12))
+    similar_referral = make_referral(similar, team_b)
+    same_pnc = make_person(given_name="Someone", family_name="Else", pnc_id="98/123456Z")
+    make_referral(same_pnc, team_b)
+    client = client_as("practitioner")
+    page = client.post_form("/people/new", register_data(
+        team_a, nhs_number="", pnc_id="98/123456Z")).get_data(as_text=True)
+    assert page.count("Known to another team") == 2
+    assert "Okafur" not in page and "Someone" not in page
+    tokens = likely_match_buttons(page)
+    assert len(tokens) == 2 and Person.select().count() == 2  # nothing registered
+    response = client.post_form("/people/request-access", {"match": tokens[0]})
+    assert response.status_code == 302
+    [event] = actions("person.access_requested")
+    asked = {similar.id: similar_referral.id}.get(event.person_id)
+    assert event.person_id in (similar.id, same_pnc.id) and event.team_id == team_b.id
+    [timeline] = TimelineEvent.select()
+    assert "asked for access" in timeline.summary
+    if asked:
+        assert timeline.referral_id == asked
+    client.post_form("/people/request-access", {"match": tokens[1]})
+    assert {e.person_id for e in actions("person.access_requested")} == {similar.id, same_pnc.id}
+    assert client.get(f"/people/{similar.id}").status_code == 404  # still no access
+    # The holding team's user cannot use the token (it is the practitioner's) ...
+    other = app.test_client().sign_in(other_team_user)
+    other.post_form("/people/request-access", {"match": tokens[0]})
+    assert "made for another user" in other.get("/people/new").get_data(as_text=True)
+    assert len(actions("person.access_requested")) == 2
+
+
+@pytest.mark.parametrize("token", ["", "x", "../../etc/passwd", "<script>alert(1)</script>",
+                                   "' OR 1=1 --", "e" * 5000])
+def test_an_altered_access_request_token_records_nothing(client_as, team_a, team_b, token):
+    hidden = make_person(given_name="Amarah", family_name="Okafur",
+                         date_of_birth=dt.date(1988, 4, 12))
+    make_referral(hidden, team_b)
+    client = client_as("practitioner")
+    [good] = likely_match_buttons(client.post_form(
+        "/people/new", register_data(team_a, nhs_number="")).get_data(as_text=True))
+    # A token for another person cannot be made by changing the one given.
+    forged = token or good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    response = client.post_form("/people/request-access", {"match": forged})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "is not valid" in page and "<script>alert" not in page
+    assert actions("person.access_requested") == [] and TimelineEvent.select().count() == 0
+
+
+def test_an_old_access_request_token_is_refused_and_a_visible_match_opens(
+        client_as, app, team_a, team_b, users, monkeypatch):
+    import time
+
+    from itsdangerous import URLSafeTimedSerializer
+    from itsdangerous.timed import TimestampSigner
+
+    from blueprints.cases import access_requests
+    hidden = make_person(given_name="Amarah", family_name="Okafur",
+                         date_of_birth=dt.date(1988, 4, 12))
+    referral = make_referral(hidden, team_b)
+    client = client_as("practitioner")
+    [token] = likely_match_buttons(client.post_form(
+        "/people/new", register_data(team_a, nhs_number="")).get_data(as_text=True))
+    # The same match, signed 13 hours ago.
+    signer = URLSafeTimedSerializer(app.secret_key, salt=access_requests._SALT)
+    with monkeypatch.context() as earlier:
+        earlier.setattr(TimestampSigner, "get_timestamp",
+                        lambda self: int(time.time()) - 13 * 3600)
+        old = signer.dumps({"person": hidden.id, "user": users["practitioner"].id})
+    response = client.post_form("/people/request-access", {"match": old})
+    assert "more than 12 hours old" in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    assert actions("person.access_requested") == []
+    # Once the record is shared with the practitioner's team, the button opens it.
+    from models.people import ReferralShare
+    ReferralShare.create(referral=referral, team=team_a, from_team=team_b, kind="share",
+                         shared_by=users["manager"])
+    response = client.post_form("/people/request-access", {"match": token})
+    assert response.headers["Location"].endswith(f"/people/{hidden.id}")
+    assert actions("person.access_requested") == []
 
 
 def test_request_access_without_an_exact_match_records_nothing(client_as, team_a, team_b):

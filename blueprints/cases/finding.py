@@ -26,7 +26,8 @@ class Query:
     nhs_number: str | None = None
     pnc_id: str | None = None
     date_of_birth: dt.date | None = None
-    words: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # name keys (see name_key), at most four
+    typed: tuple[str, ...] = ()  # the same name words as typed (to prefill a form)
 
     @property
     def is_empty(self) -> bool:
@@ -60,7 +61,7 @@ def parse_query(q: str | None) -> Query:
         if nhs_number_is_valid(digits):
             query.nhs_number = digits
         return query
-    words = []
+    words, typed = [], []
     # Dates written with spaces ("12 03 1985") are joined before splitting on spaces.
     spaced = re.search(r"\b(\d{1,2}) (\d{1,2}) (\d{4})\b", q)
     if spaced:
@@ -74,8 +75,39 @@ def parse_query(q: str | None) -> Query:
             key = name_key(token)
             if key:
                 words.append(key[:40])
-    query.words = tuple(words[:4])
+                typed.append(token[:100])
+    query.words, query.typed = tuple(words[:4]), tuple(typed[:4])
     return query
+
+
+def groupings(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every way of reading the words as names of one or more words each, in order: a
+    name key drops spaces, so "de souza" may be the family name "De Souza" (key
+    "desouza") as well as two names. ("a", "b", "c") gives abc; a, bc; ab, c; a, b, c."""
+    if len(words) <= 1:
+        return [tuple(words)]
+    out = []
+    for rest in groupings(words[1:]):
+        out.append((words[0] + rest[0],) + rest[1:])
+        out.append((words[0],) + rest)
+    return out
+
+
+# A word of a name as people write them: letters, joined by apostrophes or hyphens.
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def typed_names(query: Query) -> tuple[str, str]:
+    """Given and family name for a register form, from the name words typed in the search
+    box: the first word is the given name, the rest the family name ("Maria de Souza")."""
+    def tidy(word: str, key: str) -> str:
+        if not _NAME_WORD.fullmatch(word):  # digits or symbols: the letters only
+            return key.title()
+        return word.title() if word.islower() or word.isupper() else word
+    names = [tidy(w, k) for w, k in zip(query.typed, query.words)]
+    if len(names) < 2:
+        return "", " ".join(names)
+    return names[0], " ".join(names[1:])
 
 
 def _prefix(field, word: str):
@@ -109,14 +141,26 @@ def _criteria(query: Query):
         conditions.append(Person.pnc_id == query.pnc_id)
     if query.date_of_birth:
         conditions.append(Person.date_of_birth == query.date_of_birth)
-    for word in query.words:
-        conditions.append(_prefix(Person.family_key, word) | _prefix(Person.given_key, word))
-    if not conditions:
-        return None
-    condition = conditions[0]
+    if query.words:
+        readings = [_all(_prefix(Person.family_key, name) | _prefix(Person.given_key, name)
+                         for name in grouping) for grouping in groupings(query.words)]
+        conditions.append(_any(readings))
+    return _all(conditions) if conditions else None
+
+
+def _all(conditions):
+    conditions = list(conditions)
+    combined = conditions[0]
     for extra in conditions[1:]:
-        condition &= extra
-    return condition
+        combined &= extra
+    return combined
+
+
+def _any(conditions):
+    combined = conditions[0]
+    for extra in conditions[1:]:
+        combined |= extra
+    return combined
 
 
 # What the results list shows of each person (a person row has some forty columns).
@@ -177,14 +221,18 @@ def known_elsewhere(q: str, team_ids: set[int] | None) -> bool:
 
 
 def exact_condition(query: Query):
-    """An exact identity: NHS number, or given and family name and date of birth."""
+    """An exact identity: NHS number, or given and family name and date of birth. The
+    name words may split anywhere between the two names, either way round ("maria de
+    souza": Maria + De Souza, or Maria De + Souza)."""
     if query.nhs_number:
         return Person.nhs_number == query.nhs_number
     if query.date_of_birth and len(query.words) >= 2:
-        a, b = query.words[0], query.words[-1]
-        return ((Person.date_of_birth == query.date_of_birth)
-                & (((Person.given_key == a) & (Person.family_key == b))
-                   | ((Person.given_key == b) & (Person.family_key == a))))
+        words = query.words
+        splits = [("".join(words[:k]), "".join(words[k:])) for k in range(1, len(words))]
+        names = _any([((Person.given_key == a) & (Person.family_key == b))
+                      | ((Person.given_key == b) & (Person.family_key == a))
+                      for a, b in splits])
+        return (Person.date_of_birth == query.date_of_birth) & names
     return None
 
 
@@ -194,6 +242,7 @@ class Match:
     reason: str
     visible: bool
     score: int
+    token: str = ""  # for a match the user cannot see: see access_requests.match_token
 
 
 def name_similarity(given: str, family: str, other: Person) -> int:

@@ -293,7 +293,8 @@ class FollowUpForm(CaseForm):
 
 
 class RequestAccessForm(FlaskForm):
-    q = HiddenField()
+    q = HiddenField()  # a search-box entry that matches the record exactly
+    match = HiddenField()  # or a likely match's token, from its button on the register form
 
 
 class ConfirmForm(FlaskForm):

@@ -32,8 +32,9 @@ from ..htmx import hx_redirect, is_partial, render
 from ..record_ids import record_id
 from ..timeline import link_for
 from . import hooks
+from .access_requests import TokenRefused, match_token, person_for_token
 from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
-                      parse_query)
+                      parse_query, typed_names)
 from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm,
                     NeedsForm, NoteForm, PersonForm, ReferralForm, RegisterForm, ReopenForm,
                     RequestAccessForm, ShareForm, TriageForm)
@@ -143,13 +144,25 @@ def index():
 @bp.route("/people/request-access", methods=["POST"])
 @role_required(*CASEWORKERS)
 def request_access():
-    """Ask for access to a record another team holds (an exact match from the search box):
-    logged, and the holding team sees the request on the person's timeline."""
+    """Ask for access to a record another team holds: an exact match from the search box,
+    or a likely match from the registration form's duplicate check. Logged, and the
+    holding team sees the request on the person's timeline."""
     form = RequestAccessForm()
     if not form.validate_on_submit():
         abort(400)
     q = (form.q.data or "")[:200]
-    person = hidden_exact_match(q, _team_ids())
+    if form.match.data:
+        try:
+            person = person_for_token(form.match.data[:500])
+        except TokenRefused as refused:
+            flash(str(refused), "error")
+            return redirect(url_for("cases.new"))
+        if person is not None and Person.visible_to(_team_ids()).where(
+                Person.id == person.id).exists():
+            flash("Your team can already see this record.", "info")
+            return redirect(url_for("cases.detail", person_id=person.id))
+    else:
+        person = hidden_exact_match(q, _team_ids())
     if person is None:
         flash("There is no record held by another team that matches exactly.", "info")
         return redirect(url_for("cases.index", q=q))
@@ -190,8 +203,7 @@ def new():
             form.team.data = form.team.choices[0][0]
         q = parse_query(request.args.get("q"))
         if q.words:
-            form.given_name.data = q.words[0].title() if len(q.words) > 1 else ""
-            form.family_name.data = q.words[-1].title()
+            form.given_name.data, form.family_name.data = typed_names(q)
         if q.date_of_birth:
             form.date_of_birth.data = q.date_of_birth
     matches = []
@@ -200,6 +212,9 @@ def new():
         if form.team.data not in team_ids:
             abort(404)
         matches = find_duplicates(values, team_ids)
+        for match in matches:
+            if not match.visible:  # what its "Request access" button sends
+                match.token = match_token(match.person.id)
         same_nhs = [m for m in matches if m.reason == "Same NHS number"]
         if same_nhs:
             form.nhs_number.errors.append(

@@ -111,6 +111,23 @@ def test_known_to_another_team_and_note_search(page, users, team_a, team_b, othe
     hint.get_by_role("button", name="Request access").click()
     expect(page.locator("#flash-messages")).to_contain_text("Your request has been sent")
 
+    # A likely match the search box would not find exactly (a spelling variant, no NHS
+    # number) is requested from the register form itself.
+    page.get_by_role("link", name="Register a person").first.click()
+    page.get_by_label("Given name").fill("Grayce")
+    page.get_by_label("Family name").fill("Mensah")
+    page.get_by_label("Date of birth").fill("1992-07-01")
+    page.get_by_label("Source").select_option("magistrates_court")
+    page.get_by_label("Reason for referral").fill("Listed for a first appearance today.")
+    page.get_by_role("button", name="Register person").click()
+    warning = page.locator("#likely-matches")
+    expect(warning).to_contain_text("Known to another team")
+    expect(warning).not_to_contain_text("Grace")
+    check_accessibility(page, "register-hidden-match")
+    screenshot(page, "cases-register-hidden-match")
+    warning.get_by_role("button", name="Request access to this record").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Your request has been sent")
+
     page.get_by_role("link", name="Search case notes").click()
     page.get_by_label("Words in the note").fill("hostel")
     results = page.locator("#note-results")

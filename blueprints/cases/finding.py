@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from peewee import SQL, Expression, NodeList
 from rapidfuzz import fuzz
@@ -141,10 +141,8 @@ def _criteria(query: Query):
         conditions.append(Person.pnc_id == query.pnc_id)
     if query.date_of_birth:
         conditions.append(Person.date_of_birth == query.date_of_birth)
-    if query.words:
-        readings = [_all(_prefix(Person.family_key, name) | _prefix(Person.given_key, name)
-                         for name in grouping) for grouping in groupings(query.words)]
-        conditions.append(_any(readings))
+    for word in query.words:
+        conditions.append(_prefix(Person.family_key, word) | _prefix(Person.given_key, word))
     return _all(conditions) if conditions else None
 
 
@@ -180,8 +178,24 @@ def _one_word(pattern, teams, limit, given):
 
 def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -> list[Person]:
     """People the teams work with who match the search box entry: family names first (in
-    name order), then given names; each with what the results list shows (LISTED)."""
+    name order), then given names. Several name words are searched in every grouping (see
+    `groupings`), each its own query, as one query with OR between them could use no index
+    (25-45 ms among 100k people, against 2-4 ms) and the merged list is put in name order."""
     query = parse_query(q)
+    readings = [replace(query, words=grouping) for grouping in groupings(query.words)]
+    if len(readings) == 1:
+        return _find(query, team_ids, limit)
+    found: dict[int, Person] = {}
+    for reading in readings:
+        for person in _find(reading, team_ids, limit):
+            found.setdefault(person.id, person)
+    return sorted(found.values(), key=lambda p: (name_key(p.family_name),
+                                                 name_key(p.given_name), p.id))[:limit]
+
+
+def _find(query: Query, team_ids: set[int] | None, limit: int) -> list[Person]:
+    """People matching one reading of the entry, each name word a name (or its start);
+    each with what the results list shows (LISTED)."""
     if len(query.words) == 1 and not (query.nhs_number or query.pnc_id
                                       or query.date_of_birth):
         # One word: family-name matches, then given-name matches, each read along its

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from peewee import Case, CharField, DateField, DateTimeField, ForeignKeyField, fn
 
-from .accounts import Team, User
+from .accounts import Membership, Team, User
 from .base import BaseModel, utcnow
-from .people import Hearing, Person, Referral
+from .people import Hearing, Person, Referral, ReferralShare
 from .prepared import prepared, team_list
 
 LONDON = ZoneInfo("Europe/London")
@@ -43,6 +43,24 @@ class FollowUp(BaseModel):
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return not self.is_done and self.due_date < (today or london_today())
+
+
+def working_teams(referral) -> list[int]:
+    """The teams that work a referral: the one holding it and those it is shared with."""
+    shared = (ReferralShare.select(ReferralShare.team)
+              .where((ReferralShare.referral == referral.id) & (ReferralShare.kind == "share")))
+    return sorted({referral.team_id} | {s.team_id for s in shared})
+
+
+def left_behind(referral):
+    """A condition on FollowUp: open on `referral`, and assigned to someone who is no longer
+    an active member of a team that works it (after a transfer, the sending team's staff;
+    or someone who left the team or was deactivated). Nobody's home page lists these."""
+    still_there = (Membership.select(Membership.user).join(User)
+                   .where(Membership.team.in_(working_teams(referral))
+                          & (User.active == True)))  # noqa: E712
+    return ((FollowUp.referral == referral.id) & FollowUp.done_at.is_null()
+            & FollowUp.assigned_to.not_in(still_there))
 
 
 def end_of_week(day: dt.date) -> dt.date:

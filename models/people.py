@@ -308,7 +308,9 @@ class Referral(BaseModel):
         return referral.team.in_(ids) | referral.id.in_(shared)
 
 
-SHARE_KINDS = {"share": "Shared", "transfer": "Transferred"}
+# "ended": a share with the team the referral was later transferred to (only a "share"
+# row lets a team see a referral it does not hold).
+SHARE_KINDS = {"share": "Shared", "transfer": "Transferred", "ended": "Shared (until transferred)"}
 
 
 class ReferralShare(BaseModel):

@@ -206,3 +206,71 @@ def test_assignment_refuses_bad_input_and_stale_pages(client_as, app, team_a, te
                          shared_by=users["manager"])
     other = app.test_client().sign_in(other_team_user)
     assert other.post_form(url, {"assigned_to": 0, "version": version}).status_code == 403
+
+
+def test_follow_ups_left_with_the_sending_team_go_to_whoever_is_assigned(
+        client_as, app, team_a, team_b, users, other_team_user):
+    """After a transfer nobody in the receiving team has the referral's open follow-ups, so
+    no home page lists them: the referral page says so, and assigning the referral passes
+    them on (a done one, or one its assignee can still work, stays as it is)."""
+    from tests.factories import make_user
+    referral = make_referral(team=team_a, assigned_to=users["practitioner"])
+    court_only = follow_up(referral, users["practitioner"], MONDAY, what="Chase the GP letter")
+    done = follow_up(referral, users["practitioner"], MONDAY, what="Book interpreter", done=True)
+    both_teams = make_user("practitioner", [team_a, team_b], name="Both Teams")
+    kept = follow_up(referral, both_teams, MONDAY, what="Hostel visit")
+    client_as("practitioner").post_form(f"/referrals/{referral.id}/share", {
+        "kind": "transfer", "team": team_b.id, "reason": "Community order"})
+    probation = app.test_client().sign_in(other_team_user)
+    assert follow_ups_for(other_team_user, today=MONDAY)["overdue_total"] == 0
+    assert follow_ups_for(users["practitioner"], today=MONDAY)["overdue_total"] == 0
+    page = probation.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    left = page.split('id="follow-ups-left-behind"')[1].split("</div>")[0]
+    assert "1 open follow-up is with someone no longer on this referral" in left
+    assert page.count("(no longer on this referral's teams)") == 1
+    response = probation.post_form(f"/referrals/{referral.id}/assign", {
+        "assigned_to": other_team_user.id, "version": Referral.get_by_id(referral.id).version})
+    assert response.status_code == 303
+    assert "1 open follow-up that nobody in the team had now go" in probation.get(
+        response.headers["Location"]).get_data(as_text=True)
+    assert FollowUp.get_by_id(court_only.id).assigned_to_id == other_team_user.id
+    assert FollowUp.get_by_id(done.id).assigned_to_id == users["practitioner"].id
+    assert FollowUp.get_by_id(kept.id).assigned_to_id == both_teams.id
+    mine = follow_ups_for(other_team_user, today=MONDAY + dt.timedelta(days=1))
+    assert [f.what for f in mine["overdue"]] == ["Chase the GP letter"]
+    [event] = AuditEvent.select().where(AuditEvent.action == "follow_up.reassigned")
+    assert (event.object_id, event.team_id) == (str(court_only.id), team_b.id)
+    assert "follow-ups-left-behind" not in probation.get(
+        f"/referrals/{referral.id}").get_data(as_text=True)
+
+
+def test_a_referral_shared_with_a_team_can_be_transferred_to_it(client_as, app, team_a, team_b,
+                                                                  users, other_team_user):
+    """Court shares with probation, then transfers to it. Probation's share ends with the
+    transfer: when probation later transfers the referral back, it no longer sees it."""
+    person = make_person(given_name="Ayo", family_name="Bello")
+    referral = make_referral(person, team=team_a)
+    court = client_as("practitioner")
+    court.post_form(f"/referrals/{referral.id}/share",
+                    {"kind": "share", "team": team_b.id, "reason": "Pre-sentence report"})
+    form = court.get(f"/referrals/{referral.id}/share").get_data(as_text=True)
+    assert "Team B (shared with them now)" in form
+    page = court.post_form(f"/referrals/{referral.id}/share", {
+        "kind": "share", "team": team_b.id, "reason": "Again"}).get_data(as_text=True)
+    assert "already shared with that team" in page
+    assert ReferralShare.select().count() == 1
+    response = court.post_form(f"/referrals/{referral.id}/share", {
+        "kind": "transfer", "team": team_b.id, "reason": "Community order"})
+    assert response.status_code == 303
+    assert Referral.get_by_id(referral.id).team_id == team_b.id
+    assert [s.kind for s in ReferralShare.select().order_by(ReferralShare.id)] == [
+        "ended", "transfer"]
+    probation = app.test_client().sign_in(other_team_user)
+    history = probation.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Shared with Team B until it was transferred to them" in history
+    assert "Transferred from Team A to Team B" in history
+    assert court.get(f"/referrals/{referral.id}").status_code == 404
+    probation.post_form(f"/referrals/{referral.id}/share",
+                        {"kind": "transfer", "team": team_a.id, "reason": "Breach"})
+    assert probation.get(f"/people/{person.id}").status_code == 404
+    assert court.get(f"/referrals/{referral.id}").status_code == 200

@@ -15,7 +15,7 @@ from peewee import IntegrityError, fn
 from models.accounts import Membership, Team, User
 from models.audit import AuditEvent
 from models.base import update_if_version, utcnow, writing
-from models.follow_ups import FollowUp, london_today
+from models.follow_ups import FollowUp, left_behind, london_today, working_teams
 from models.needs import (LEVEL_COLOURS, NEED_DOMAINS, NeedRating, NeedsAssessment,
                           changes_between)
 from models.notes import NOTE_TYPES, CaseNote, CaseNoteAmendment
@@ -418,6 +418,8 @@ def _referral_context(referral: Referral) -> dict:
                       .join(User, on=(FollowUp.assigned_to == User.id), attr="assignee")
                       .where(FollowUp.referral == referral.id)
                       .order_by(FollowUp.done_at.is_null(False), FollowUp.due_date))
+    stranded = ({f.id for f in FollowUp.select(FollowUp.id).where(left_behind(referral))}
+                if any(not f.is_done for f in follow_ups) else set())
     team = Team.get_by_id(referral.team_id)
     assignee = User.get_or_none(User.id == referral.assigned_to_id) if referral.assigned_to_id else None
     hearing_form = HearingForm(formdata=None)
@@ -430,7 +432,8 @@ def _referral_context(referral: Referral) -> dict:
     assign_form.version.data = str(referral.version)
     return dict(referral=referral, person=person, team=team, assignee=assignee,
                 hearings=hearings, shares=shares, from_teams=from_teams,
-                assessments=assessments, follow_ups=follow_ups, today=london_today(),
+                assessments=assessments, follow_ups=follow_ups, stranded=stranded,
+                today=london_today(),
                 hearing_form=hearing_form, triage_form=triage_form,
                 follow_up_form=follow_up_form, close_form=CloseForm(formdata=None),
                 assign_form=assign_form,
@@ -440,9 +443,7 @@ def _referral_context(referral: Referral) -> dict:
 
 
 def _assignee_choices(referral) -> list[tuple[int, str]]:
-    teams = {referral.team_id} | {s.team_id for s in ReferralShare.select(ReferralShare.team)
-                                  .where((ReferralShare.referral == referral.id)
-                                         & (ReferralShare.kind == "share"))}
+    teams = set(working_teams(referral))
     seen, choices = set(), []
     for users in _members(teams & (_team_ids() | {referral.team_id})).values():
         for user in users:
@@ -526,20 +527,40 @@ def assign(referral_id: int):
     form = _assign_form(ref)
     if form.validate_on_submit():
         chosen = form.assigned_to.data or None
+        handed_over = []
         with writing():
             saved = update_if_version(ref, int(form.version.data), assigned_to=chosen)
             if saved:
                 audit("referral.assigned", object_type="referral", object_id=ref.id,
                       person_id=ref.person_id, team_id=ref.team_id,
                       detail=f"assigned_to={chosen or 'nobody'}")
+            if saved and chosen:
+                handed_over = _hand_over_follow_ups(ref, chosen)
         if saved:
-            flash("Assigned practitioner saved.", "success")
+            flash("Assigned practitioner saved." + (
+                f" {len(handed_over)} open follow-up{'s' if len(handed_over) > 1 else ''} "
+                "that nobody in the team had now go to them too." if handed_over else ""),
+                "success")
             return hx_redirect(url_for("cases.referral", referral_id=ref.id))
         form.form_errors.append("Someone else changed this referral while you had it open. "
                                 "Check it below, then choose again.")
     ref = Referral.get_by_id(ref.id)
     form.version.data = str(ref.version)  # the choice shown stands; saving it again works
     return _referral_page_with(ref, assign_form=form)
+
+
+def _hand_over_follow_ups(ref: Referral, to_user: int) -> list[int]:
+    """Open follow-ups on `ref` that were left with someone no longer on its teams (after a
+    transfer, the sending team's staff) go to the newly assigned practitioner; audited
+    (inside the caller's writing())."""
+    ids = [f.id for f in FollowUp.select(FollowUp.id).where(left_behind(ref))]
+    if ids:
+        FollowUp.update(assigned_to=to_user).where(FollowUp.id.in_(ids)).execute()
+        for follow_up_id in ids:
+            audit("follow_up.reassigned", object_type="follow_up", object_id=follow_up_id,
+                  person_id=ref.person_id, team_id=ref.team_id,
+                  detail=f"assigned_to={to_user}, with the referral")
+    return ids
 
 
 @bp.route("/referrals/<int:referral_id>/close", methods=["POST"])
@@ -855,9 +876,15 @@ def share(referral_id: int):
     already = {s.team_id for s in ReferralShare.select(ReferralShare.team)
                .where((ReferralShare.referral == ref.id) & (ReferralShare.kind == "share"))}
     form = ShareForm()
-    form.team.choices = [(t.id, t.name) for t in Team.ordered()
-                         if t.id != ref.team_id and t.id not in already]
-    if form.validate_on_submit():
+    # A team it is shared with may still be given it by transfer.
+    form.team.choices = [(t.id, t.name + (" (shared with them now)" if t.id in already else ""))
+                         for t in Team.ordered() if t.id != ref.team_id]
+    valid = form.validate_on_submit()
+    if valid and form.kind.data == "share" and form.team.data in already:
+        form.team.errors.append("This referral is already shared with that team: choose "
+                                "another team, or transfer it to them")
+        valid = False
+    if valid:
         from_team = Team.get_by_id(ref.team_id)
         to_team = Team.get_by_id(form.team.data)
         kind, reason = form.kind.data, form.reason.data.strip()
@@ -869,6 +896,10 @@ def share(referral_id: int):
                 Referral.update(team=to_team.id, assigned_to=None,
                                 version=Referral.version + 1).where(Referral.id == ref.id).execute()
                 ref.team = to_team
+                # Their share ends: it would otherwise outlast a transfer on or back.
+                (ReferralShare.update(kind="ended")
+                 .where((ReferralShare.referral == ref.id) & (ReferralShare.team == to_team.id)
+                        & (ReferralShare.kind == "share")).execute())
             verb = "transferred" if kind == "transfer" else "shared"
             audit(f"referral.{verb}_out", object_type="referral", object_id=ref.id,
                   person_id=ref.person_id, team_id=from_team.id, detail=f"to team {to_team.id}")

@@ -412,6 +412,32 @@ def test_caseload_lists_my_referrals_and_pages_the_teams(client_as, team_a, team
     assert client.get("/people?before=nonsense").status_code == 404
 
 
+def test_my_caseload_pages_rather_than_stopping_at_thirty(client_as, team_a, team_b, users):
+    """A practitioner with 33 open referrals sees 30, then the other three with "Show more",
+    by htmx or as a whole page; nobody else's referrals are added along the way."""
+    base = dt.datetime(2026, 2, 1)
+    for n in range(33):
+        make_referral(make_person(given_name=f"Mine{n:02d}", family_name="Caseload"), team_a,
+                      assigned_to=users["practitioner"], received_at=base + dt.timedelta(hours=n))
+    make_referral(make_person(given_name="Colleague", family_name="Case"), team_a,
+                  assigned_to=users["manager"])
+    make_referral(make_person(given_name="Other", family_name="Team"), team_b)
+    client = client_as("practitioner")
+    page = client.get("/people").get_data(as_text=True)
+    my_part = page.split("My caseload")[1].split("Open referrals in my teams", 1)[0]
+    assert "Mine32 Caseload" in my_part and "Mine03 Caseload" in my_part
+    assert "Mine02 Caseload" not in my_part and "Colleague" not in my_part
+    more = my_part.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    assert "Show more of my referrals" in my_part and "mine_before=" in more
+    fragment = client.hx_get(more).get_data(as_text=True)
+    assert "<html" not in fragment and "Show more of my referrals" not in fragment
+    assert [f"Mine{n:02d}" for n in (2, 1, 0)] == re.findall(r"Mine\d\d", fragment)
+    whole = client.get(more).get_data(as_text=True)  # without JavaScript, a whole page
+    assert "Find a person" in whole and "Mine00 Caseload" in whole.split("Open referrals in")[0]
+    for cursor in ("nonsense", "2026-01-01T00:00:00_99999999999", "<script>_1"):
+        assert client.get("/people", query_string={"mine_before": cursor}).status_code == 404
+
+
 def test_access_request_goes_to_the_hidden_record_not_my_own_namesake(client_as, team_a, team_b):
     dob = dt.date(1990, 2, 3)
     mine = make_person(given_name="Sam", family_name="Lee", date_of_birth=dob)

@@ -115,30 +115,41 @@ def index():
                          + (", known to another team" if elsewhere else ""))
     # The access request form shows only beside a "known to another team" hint.
     access_form = RequestAccessForm(q=q) if elsewhere else None
-    # htmx asks for one of two pieces: the search results (as you type) or more of the
-    # teams' referrals ("Show more", which carries a cursor).
-    if is_partial() and "before" not in request.args:
+    # htmx asks for one of three pieces: the search results (as you type), or more of my
+    # referrals or of the teams' ("Show more", which carries a cursor).
+    paging = "mine_before" in request.args or "before" in request.args
+    if is_partial() and not paging:
         return render("cases/index.html", "results", title="People", q=q, results=results,
                       elsewhere=elsewhere, access_form=access_form)
-    cursor = None
-    if request.args.get("before"):
-        try:
-            at, ref_id = request.args["before"].rsplit("_", 1)
-            cursor = (dt.datetime.fromisoformat(at), record_id(ref_id))
-        except ValueError:
-            abort(404)
-    mine = open_referrals(team_ids, CASELOAD_PAGE, assigned_to=current_user.id)
-    team_rows = open_referrals(team_ids, CASELOAD_PAGE + 1, cursor=cursor)
-    more = len(team_rows) > CASELOAD_PAGE
-    team_rows = team_rows[:CASELOAD_PAGE]
-    next_before = (f"{team_rows[-1].received_at.isoformat(timespec='microseconds')}_"
-                   f"{team_rows[-1].id}") if more else None
+    mine, next_mine = _caseload_page(team_ids, "mine_before", assigned_to=current_user.id)
+    if is_partial() and "mine_before" in request.args:
+        return render("cases/index.html", "mine_rows_block", title="People", mine=mine,
+                      next_mine=next_mine)
+    team_rows, next_before = _caseload_page(team_ids, "before")
     if is_partial():
         return render("cases/index.html", "team_rows_block", title="People", team_rows=team_rows,
                       next_before=next_before)
     return render("cases/index.html", title="People", q=q, results=results, elsewhere=elsewhere,
-                  access_form=access_form, mine=mine, team_rows=team_rows,
-                  next_before=next_before)
+                  access_form=access_form, mine=mine, next_mine=next_mine,
+                  team_rows=team_rows, next_before=next_before)
+
+
+def _caseload_page(team_ids: set[int], cursor_arg: str, assigned_to: int | None = None):
+    """A page of open referrals, newest first, from the cursor in the query string
+    argument `cursor_arg` (a 404 if it cannot be read), and the cursor of the next page or
+    None."""
+    cursor = None
+    if request.args.get(cursor_arg):
+        try:
+            at, ref_id = request.args[cursor_arg].rsplit("_", 1)
+            cursor = (dt.datetime.fromisoformat(at), record_id(ref_id))
+        except ValueError:
+            abort(404)
+    rows = open_referrals(team_ids, CASELOAD_PAGE + 1, cursor=cursor, assigned_to=assigned_to)
+    if len(rows) <= CASELOAD_PAGE:
+        return rows, None
+    rows = rows[:CASELOAD_PAGE]
+    return rows, f"{rows[-1].received_at.isoformat(timespec='microseconds')}_{rows[-1].id}"
 
 
 @bp.route("/people/request-access", methods=["POST"])

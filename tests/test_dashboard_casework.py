@@ -108,6 +108,18 @@ def test_follow_ups_overdue_and_due_this_week_are_on_my_home_page(client_as, use
     assert fragment.lstrip().startswith("<section") and "Fola Upton" in fragment
 
 
+def test_a_coordinator_s_follow_ups_are_on_their_home_page(client_as, users, team_a):
+    """Anyone in the team can be given a follow-up, the housing coordinator included."""
+    referral = make_referral(make_person(given_name="Fola", family_name="Upton"), team_a)
+    FollowUp.create(referral=referral, person=referral.person_id, team=team_a,
+                    what="Find a bed space", due_date=london_today() - dt.timedelta(days=1),
+                    assigned_to=users["coordinator"], created_by=users["practitioner"])
+    page = client_as("coordinator").get("/").get_data(as_text=True)
+    assert "Follow-ups due" in page and "Overdue (1)" in page and "Find a bed space" in page
+    assert "Find a bed space" not in client_as("practitioner").get("/").get_data(as_text=True)
+    assert "Follow-ups due" not in client_as("trainer").get("/").get_data(as_text=True)
+
+
 def test_one_small_assessment_bucket_takes_a_second_one_with_it(app, users, team_a):
     received = dt.datetime(2026, 5, 4, 8, 0)
     for h in [1] * 5 + [30] * 6:

@@ -26,7 +26,8 @@ class Panel:
 PANELS = [
     Panel("hearings", PRACTICE, hearings.hearings_today),
     Panel("referrals", PRACTICE, referrals.my_open_referrals),
-    Panel("follow-ups", PRACTICE, follow_ups.follow_ups_due),
+    # Coordinators are given follow-ups on referrals too (housing ones, mostly).
+    Panel("follow-ups", PRACTICE | {"coordinator"}, follow_ups.follow_ups_due),
     Panel("service-referrals", PRACTICE, service_referrals.awaiting_follow_up),
     Panel("pathway-sessions", PRACTICE | {"coordinator"}, pathway_sessions.sessions_today),
     Panel("housing", frozenset({"coordinator"}), housing.board),

@@ -59,6 +59,8 @@ def test_reassessment_keeps_history_and_the_person_page_shows_what_changed(clien
     # The reassessment form starts from the latest answers.
     form = client.get(f"/referrals/{referral.id}/needs").get_data(as_text=True)
     assert "Reassess needs" in form
+    [viewed] = AuditEvent.select().where(AuditEvent.action == "needs.viewed")
+    assert (viewed.person_id, viewed.detail) == (referral.person_id, "reassessment form")
     assert 'checked class="nhsuk-radios__input" id="mental_health_level-3"' in form
     assert 'checked class="nhsuk-radios__input" id="alcohol_level-2"' in form
     client.post_form(f"/referrals/{referral.id}/needs", answers(mental_health="medium",

@@ -160,6 +160,10 @@ def test_author_amends_a_note_and_the_original_is_kept(client_as, team_a, users)
     history = client.hx_get(f"/notes/{note.id}/history").get_data(as_text=True)
     assert "Seen on Tuesday" in history and "Wrong day" in history
     assert len(events("note.amended")) == 1 and len(events("note.history_viewed")) == 1
+    # The amend form and the note alone (the form's "Cancel") show its text: each is a view.
+    assert "Seen on Wednesday" in client.hx_get(f"/notes/{note.id}").get_data(as_text=True)
+    assert [(e.object_id, e.person_id, e.detail) for e in events("note.viewed")] == [
+        (str(note.id), referral.person_id, "amend form"), (str(note.id), referral.person_id, "")]
     # A second amendment from a stale form is refused; the first stays.
     stale = client.post_form(f"/notes/{note.id}/amend", {
         "amend-body": "Seen on Thursday", "amend-reason": "x", "amend-version": "1"}).get_data(as_text=True)

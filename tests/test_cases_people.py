@@ -370,6 +370,15 @@ def test_editing_a_person_is_audited_and_a_stale_form_is_refused(client_as, team
     stale = client.post_form(f"/people/{person.id}/edit", dict(data, given_name="Ola"))
     assert "Someone else changed this record" in stale.get_data(as_text=True)
     assert Person.get_by_id(person.id).given_name == "Olamide"
+    # Saving the form unchanged writes nothing and records no change.
+    same = client.post_form(f"/people/{person.id}/edit", dict(data, version="2"))
+    assert same.status_code == 303
+    assert "Nothing was changed" in client.get(same.headers["Location"]).get_data(as_text=True)
+    assert Person.get_by_id(person.id).version == 2 and len(actions("person.changed")) == 1
+    # Opening the form shows every detail held: it is a view of the record.
+    before = len(actions("person.viewed"))
+    client.get(f"/people/{person.id}/edit")
+    assert [e.detail for e in actions("person.viewed")][before:] == ["edit form"]
 
 
 def test_consent_needs_its_date(client_as, team_a):

@@ -356,6 +356,9 @@ def edit(person_id: int):
         form.communication_needs.data = person.communication_need_keys
         form.consent_scope.data = person.consent_scope or ""
         form.version.data = str(person.version)
+        with writing():  # the form shows every detail held, as the person page does
+            audit("person.viewed", object_type="person", object_id=person.id,
+                  person_id=person.id, detail="edit form")
     if form.validate_on_submit():
         values = form.person_values()
         clash = find_duplicates({"nhs_number": values["nhs_number"]}, _team_ids(),
@@ -364,6 +367,9 @@ def edit(person_id: int):
             form.nhs_number.errors.append("Another person is registered with this NHS number")
         else:
             changed = sorted(k for k, v in values.items() if getattr(person, k) != v)
+            if not changed:  # nothing to write, and nothing to audit as a change
+                flash("Nothing was changed.", "info")
+                return hx_redirect(url_for("cases.detail", person_id=person.id))
             if "consent_scope" in changed or "consent_date" in changed:
                 values["consent_recorded_by"] = current_user.id if values["consent_scope"] else None
             values["family_key"] = name_key(values["family_name"])
@@ -719,6 +725,9 @@ def amend_note(note_id: int):
     form = AmendForm(prefix="amend")
     if request.method == "GET":
         form.body.data, form.version.data = note.body, str(note.version)
+        with writing():  # it can be opened without the person page: a view of the note
+            audit("note.viewed", object_type="note", object_id=note.id,
+                  person_id=note.person_id, team_id=note.team_id, detail="amend form")
     if form.validate_on_submit():
         new_body = form.body.data
         if new_body == note.body:
@@ -757,6 +766,9 @@ def note(note_id: int):
     found = _get_note_or_404(note_id)
     if not is_partial():
         return redirect(url_for("cases.detail", person_id=found.person_id) + f"#note-{found.id}")
+    with writing():  # it can be asked for without the person page: a view of the note
+        audit("note.viewed", object_type="note", object_id=found.id, person_id=found.person_id,
+              team_id=found.team_id)
     return render("cases/amend.html", "amended", note=_note_with_names(found.id),
                   link_for=link_for, my_team_ids=_team_ids(), **LABELS)
 
@@ -784,6 +796,9 @@ def record_needs(referral_id: int):
         for domain, rating in _ratings_of([previous.id])[previous.id].items():
             form[f"{domain}_level"].data = rating.level
             form[f"{domain}_note"].data = rating.note
+        with writing():  # a reassessment form shows the last assessment's answers
+            audit("needs.viewed", object_type="needs_assessment", object_id=previous.id,
+                  person_id=ref.person_id, team_id=ref.team_id, detail="reassessment form")
     if form.validate_on_submit():
         with writing():
             assessment = NeedsAssessment.create(referral=ref, person=ref.person_id,

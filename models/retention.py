@@ -14,7 +14,7 @@ from peewee import DateTimeField, ForeignKeyField, IntegerField
 
 from .accounts import Team, User
 from .base import BaseModel, utcnow
-from .people import Hearing, Person, Referral, ReferralShare
+from .people import Hearing, Person, Referral, ReferralShare, name_key
 from .timeline import TimelineEvent
 
 
@@ -106,7 +106,9 @@ def destroy_referral(referral: Referral, approver: User, years: int) -> Destruct
 def _remove_person_content(person_id: int) -> None:
     """Blank everything that identifies or describes the person; the row stays so that
     the stubs and the audit trail still point somewhere."""
+    # The search keys go too: kept, they let the old name still find the record.
     (Person.update(given_name="Removed", family_name="record", preferred_name="",
+                   given_key=name_key("Removed"), family_key=name_key("record"),
                    date_of_birth=None, pronouns="", nhs_number=None, pnc_id=None, phone="",
                    address="", gp_practice="", first_language="", interpreter_needed=False,
                    communication_needs="", consent_scope=None, consent_date=None,

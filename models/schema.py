@@ -2,7 +2,8 @@
 
 Numbers are reserved per part so that parts developed side by side never collide:
 001-009 foundation, 010-019 case work, 020-029 directory, 030-039 letters,
-040-049 pathways and housing, 050-059 library, 060-069 dashboard, 070-079 security.
+040-049 pathways and housing, 050-059 library, 060-069 dashboard, 070-079 security,
+080-089 directory (continued), 090-099 case work (continued).
 """
 from __future__ import annotations
 

@@ -33,3 +33,21 @@ def postgres_scratch(label: str):
         scratch.close()
         admin.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.close()
+
+
+@contextmanager
+def scratch_database(label: str, tmp_path):
+    """A scratch database of the kind the suite runs on: a SQLite file in `tmp_path`, or a
+    schema of its own on the PostgreSQL test server."""
+    from peewee import SqliteDatabase
+
+    from models.base import is_sqlite
+    if is_sqlite():
+        scratch = SqliteDatabase(str(tmp_path / f"{label}.db"), pragmas={"foreign_keys": 1})
+        try:
+            yield scratch
+        finally:
+            scratch.close()
+    else:
+        with postgres_scratch(label) as scratch:
+            yield scratch

@@ -6,7 +6,7 @@ from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT
 from models.schema import MIGRATIONS_DIR, pending, unmigrated_changes, upgrade
 from tests.database import only_on
-from tests.migration_scratch import all_migrations_but, postgres_scratch
+from tests.migration_scratch import all_migrations_but, postgres_scratch, scratch_database
 
 
 def test_migrations_cover_every_model_change(tmp_path):
@@ -150,3 +150,33 @@ def test_migration_019_adds_the_statistics_and_its_rollback_removes_them(app):
         migrations.run_one("019_person_referral_statistics", migrations.migrator, fake=False,
                            downgrade=True)
         assert statistics() == set()
+
+
+def test_migration_090_drops_the_old_name_keys_of_removed_people(app, tmp_path, team_a, users):
+    """People removed after the retention period before removal blanked their search keys
+    lose the old keys; a living person's keys are left as they are."""
+    import datetime as dt
+
+    from models.accounts import Membership, Team, User
+    from models.people import Person, Referral
+    from models.retention import Destruction
+    from tests.factories import make_person, make_referral
+    removed = make_person(given_name="Removed", family_name="record")
+    Person.update(given_key="maria", family_key="okafor").where(
+        Person.id == removed.id).execute()  # what removal used to leave
+    referral = make_referral(removed, team_a, status="closed", outcome="nfa",
+                             closed_at=dt.datetime(2018, 1, 1))
+    Destruction.create(referral=referral, team=team_a, person_id=removed.id,
+                       received_at=referral.received_at, closed_at=referral.closed_at,
+                       retention_years=6, approved_by=users["manager"])
+    living = make_referral(make_person(given_name="Maria", family_name="Okafor"), team_a).person
+    with scratch_database("090", tmp_path) as scratch:
+        migrations = all_migrations_but(scratch, "090_removed_person_keys")
+        with scratch.bind_ctx(ALL_MODELS):
+            for model in (Team, User, Membership, Person, Referral, Destruction):
+                rows = list(model.select().bind(db.obj).order_by(model.id).dicts())
+                model.insert_many(rows).execute()
+        migrations.run()
+        keys = dict((i, (g, f)) for i, g, f in scratch.execute_sql(
+            "SELECT id, given_key, family_key FROM person").fetchall())
+    assert keys == {removed.id: ("removed", "record"), living.id: ("maria", "okafor")}

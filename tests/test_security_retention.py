@@ -73,6 +73,11 @@ def test_approved_destruction_removes_content_and_leaves_a_stub(client_as, users
     person = Person.get_by_id(referral.person_id)
     assert (person.given_name, person.nhs_number, person.address) == ("Removed", None, "")
     assert person.date_of_birth is None
+    # Nor does the old name find the record any more (its search keys went with it).
+    assert (person.given_key, person.family_key) == ("removed", "record")
+    for q in ("okafor", "maria okafor", "maria"):
+        found = manager.get("/people", query_string={"q": q}).get_data(as_text=True)
+        assert "Removed record" not in found.split("My caseload")[0], q
     stub = Destruction.get(Destruction.referral == referral)
     assert stub.approved_by_id == users["manager"].id
     assert stub.closed_at == referral.closed_at and stub.received_at == referral.received_at

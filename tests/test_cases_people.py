@@ -200,6 +200,40 @@ def test_names_of_more_than_one_word_are_found_however_they_are_typed(client_as,
     assert 'value="O&#39;Brien"' in form and 'value="Bx"' in form and "<b>" not in form
 
 
+def test_a_later_word_of_a_name_or_a_preferred_name_finds_the_person(client_as, team_a,
+                                                                    team_b):
+    """The name keys run a name's words together ("desouza"), so "souza" alone found
+    nobody: the names' words are indexed too, after the people the keys find."""
+    souza = make_person(given_name="Maria", family_name="De Souza",
+                        date_of_birth=dt.date(1984, 5, 6))
+    make_referral(souza, team_a)
+    make_referral(make_person(given_name="Rhys", family_name="Griffiths-Jones"), team_a)
+    make_referral(make_person(given_name="Margaret", family_name="Hale",
+                              preferred_name="Peggy"), team_a)
+    make_referral(make_person(given_name="Jonas", family_name="Souza"), team_a)
+    make_referral(make_person(given_name="Other", family_name="Da Souza"), team_b)
+    client = client_as("practitioner")
+
+    def found(q):
+        page = results(client.get("/people", query_string={"q": q}).get_data(as_text=True))
+        return re.findall(r'href="/people/\d+">([^<]+)<', page)
+
+    assert found("souza") == ["Jonas Souza", "Maria De Souza"]  # the keys' matches first
+    assert found("sou maria") == ["Maria De Souza"]
+    assert found("souza 06/05/1984") == ["Maria De Souza"]
+    assert found("souza 07/05/1984") == []
+    assert found("jones") == ["Rhys Griffiths-Jones"]
+    assert found("peggy") == ["Margaret Hale (Peggy)"] == found("peggy hale")
+    # Renamed, the index follows the record.
+    data = {"given_name": "Maria", "family_name": "Santos", "date_of_birth": "1984-05-06",
+            "gender": "woman", "ethnicity": "not_stated", "housing_status": "not_known",
+            "consent_scope": "", "version": "1"}
+    assert client.post_form(f"/people/{souza.id}/edit", data).status_code == 303
+    assert found("souza") == ["Jonas Souza"] and found("santos") == ["Maria Santos"]
+    for q in ('souza"', "souza*", "NEAR(souza jones)", "souza' OR 1=1 --", "{given_name}: x"):
+        assert client.get("/people", query_string={"q": q}).status_code == 200, q
+
+
 def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
     person = make_person(given_name="Dev", family_name="Patel", date_of_birth=dt.date(1979, 3, 27),
                          nhs_number=VALID_NHS, pnc_id="98/123456Z")
@@ -394,8 +428,8 @@ def test_consent_needs_its_date(client_as, team_a):
 def test_caseload_lists_my_referrals_and_pages_the_teams(client_as, team_a, team_b, users):
     import datetime as dt
     from models.people import ReferralShare
-    mine = make_referral(make_person(given_name="Mine", family_name="Assigned"), team_a,
-                         assigned_to=users["practitioner"])
+    make_referral(make_person(given_name="Mine", family_name="Assigned"), team_a,
+              assigned_to=users["practitioner"])
     base = dt.datetime(2026, 1, 1)
     for n in range(35):
         make_referral(make_person(given_name=f"Team{n:02d}", family_name="Member"), team_a,
@@ -405,8 +439,8 @@ def test_caseload_lists_my_referrals_and_pages_the_teams(client_as, team_a, team
     ReferralShare.create(referral=shared, team=team_a, from_team=team_b, kind="share",
                          shared_by=users["manager"])
     make_referral(make_person(given_name="Hidden", family_name="Away"), team_b)
-    closed = make_referral(make_person(given_name="Closed", family_name="Case"), team_a,
-                           status="closed", outcome="nfa")
+    make_referral(make_person(given_name="Closed", family_name="Case"), team_a,
+                  status="closed", outcome="nfa")
     client = client_as("practitioner")
     page = client.get("/people").get_data(as_text=True)
     my_part, team_part = page.split("My caseload")[1].split("Open referrals in my teams", 1)

@@ -13,7 +13,7 @@ from rapidfuzz.distance import JaroWinkler
 from models.base import is_postgres
 from models.identifiers import (nhs_number_is_valid, normalise_nhs_number, normalise_pnc_id,
                                 pnc_id_is_valid)
-from models.people import Person, Referral, name_key
+from models.people import PERSON_NAMES, Person, Referral, name_key
 from models.prepared import prepared, team_list
 
 RESULTS_LIMIT = 25
@@ -184,13 +184,42 @@ def find_people(q: str, team_ids: set[int] | None, limit: int = RESULTS_LIMIT) -
     query = parse_query(q)
     readings = [replace(query, words=grouping) for grouping in groupings(query.words)]
     if len(readings) == 1:
-        return _find(query, team_ids, limit)
-    found: dict[int, Person] = {}
-    for reading in readings:
-        for person in _find(reading, team_ids, limit):
-            found.setdefault(person.id, person)
-    return sorted(found.values(), key=lambda p: (name_key(p.family_name),
-                                                 name_key(p.given_name), p.id))[:limit]
+        people = _find(query, team_ids, limit)
+    else:
+        found: dict[int, Person] = {}
+        for reading in readings:
+            for person in _find(reading, team_ids, limit):
+                found.setdefault(person.id, person)
+        people = sorted(found.values(), key=lambda p: (name_key(p.family_name),
+                                                       name_key(p.given_name), p.id))
+    if query.words and len(people) < limit:
+        # Then people with a later word of a name that starts so ("souza": De Souza).
+        seen = {p.id for p in people}
+        people += [p for p in _by_name_words(query, team_ids, limit) if p.id not in seen]
+    return people[:limit]
+
+
+NAME_WORD_MATCHES = 2000
+
+
+def _by_name_words(query: Query, team_ids: set[int] | None, limit: int) -> list[Person]:
+    """People every one of whose typed words starts a word of their names (given, family
+    or preferred), in name order. The index is asked for the people first, then they are
+    narrowed to the teams' and sorted: a single query walked the name order, checking
+    everyone. Words so common that over NAME_WORD_MATCHES people share them add nothing
+    here; the name keys have already filled the page with them."""
+    ids = [row[0] for row in Person.select(Person.id)
+           .where(PERSON_NAMES.matches(Person.id, " ".join(query.words)))
+           .limit(NAME_WORD_MATCHES + 1).tuples()]
+    if not ids or len(ids) > NAME_WORD_MATCHES:
+        return []
+    condition = Person.id.in_(ids) & Person.visible_condition(team_ids)
+    others = _criteria(replace(query, words=()))  # a date of birth or PNC id typed too
+    if others is not None:
+        condition &= others
+    return list(Person.select(*LISTED).where(condition)
+                .order_by(_bytewise(Person.family_key), _bytewise(Person.given_key), Person.id)
+                .limit(limit))
 
 
 def _find(query: Query, team_ids: set[int] | None, limit: int) -> list[Person]:

@@ -15,9 +15,11 @@ def normalise_nhs_number(value: str | None) -> str:
 
 
 def nhs_number_is_valid(value: str | None) -> bool:
-    """True for ten digits whose last is the modulus 11 check digit of the other nine."""
+    """True for ten digits whose last is the modulus 11 check digit of the other nine, and
+    not one digit ten times: 0000000000 and the like pass the check but are never issued
+    (they are what a form gets when someone types anything to get past it)."""
     digits = normalise_nhs_number(value)
-    if not re.fullmatch(r"[0-9]{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits) or len(set(digits)) == 1:
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], _NHS_WEIGHTS))
     check = 11 - total % 11

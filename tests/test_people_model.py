@@ -22,6 +22,7 @@ def test_valid_nhs_numbers_pass_the_check_digit(number):
     "94347659190",  # eleven digits
     "943476591X",   # not a digit
     "1000000010",   # check digit would be 10: never issued
+    "0000000000", "1111111111", "999 999 9999",  # pass the check, but never issued
     "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19",  # 9434765919 in fullwidth digits
     "\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669",  # and in Arabic-Indic ones
     "", None, "'; DROP TABLE person; --",

@@ -69,7 +69,9 @@ class NeedRating(BaseModel):
 
 def changes_between(previous: dict[str, NeedRating] | None,
                     latest: dict[str, NeedRating]) -> list[dict]:
-    """What moved from one assessment to the next: domain, old level, new level, up/down."""
+    """What moved from one assessment to the next: domain, old level, new level, and
+    direction: up, down, or "same" when only the note was rewritten (a level can stand
+    while what lies behind it changes: "sofa surfing" to "hostel place offered")."""
     if not previous:
         return []
     changed = []
@@ -79,8 +81,12 @@ def changes_between(previous: dict[str, NeedRating] | None,
         if old_level != new_level:
             direction = ("up" if LEVEL_ORDER.get(new_level or "none", 0)
                          > LEVEL_ORDER.get(old_level or "none", 0) else "down")
-            changed.append({"domain": domain, "label": label,
-                            "old": NEED_LEVELS.get(old_level or "", "Not recorded"),
-                            "new": NEED_LEVELS.get(new_level or "", "Not recorded"),
-                            "direction": direction})
+        elif (old.note if old else "").strip() != (new.note if new else "").strip():
+            direction = "same"
+        else:
+            continue
+        changed.append({"domain": domain, "label": label,
+                        "old": NEED_LEVELS.get(old_level or "", "Not recorded"),
+                        "new": NEED_LEVELS.get(new_level or "", "Not recorded"),
+                        "direction": direction})
     return changed

@@ -75,6 +75,17 @@ def test_reassessment_keeps_history_and_the_person_page_shows_what_changed(clien
     latest = NeedsAssessment.select().order_by(NeedsAssessment.id.desc()).first()
     shown = client.get(f"/needs/{latest.id}").get_data(as_text=True)
     assert "All assessments on this referral" in shown
+    # A level that stands while its note is rewritten is a change too.
+    client.post_form(f"/referrals/{referral.id}/needs", dict(
+        answers(mental_health="medium", alcohol="medium", housing="high"),
+        housing_note="Hostel place offered"))
+    page = client.get(f"/people/{referral.person_id}").get_data(as_text=True)
+    changed = page.split("Changed since")[1].split("</ul>")[0]
+    assert "Housing: High, <strong>note changed</strong>" in changed
+    assert "Mental health" not in changed and "alcohol" not in changed
+    latest = NeedsAssessment.select().order_by(NeedsAssessment.id.desc()).first()
+    row = client.get(f"/needs/{latest.id}").get_data(as_text=True).split("Housing")[1]
+    assert "Note changed" in row.split("</tr>")[0]
 
 
 def test_another_teams_needs_are_404(client_as, team_b, users):

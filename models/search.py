@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from markupsafe import Markup, escape
 from peewee import SQL, Expression, NodeList, PostgresqlDatabase, fn
@@ -196,24 +197,55 @@ class FullText:
 @functools.lru_cache(maxsize=64)
 def word_pattern(q: str | None) -> re.Pattern | None:
     """A pattern finding the words of `q` as prefixes of words in a text (None if `q`
-    has no words). Kept per entry: a page of results highlights every row with it."""
-    words = terms(q)
+    has no words), accents folded on both sides (`fold`), as SQLite's index folds them.
+    Kept per entry: a page of results highlights every row with it."""
+    words = [fold(w) for w in terms(q)]
     if not words:
         return None
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
                       re.IGNORECASE | re.UNICODE)
 
 
+def fold(text: str) -> str:
+    """`text` without accents ("café" -> "cafe")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+
+
+def _folded_with_places(text: str) -> tuple[str, list[int]]:
+    """`text` folded, and for each character of the folded text the index of the
+    character of `text` it came from (one may fold to several: "ﬁ" -> "fi")."""
+    folded, places = [], []
+    for i, ch in enumerate(text):
+        for c in (fold(ch) if ord(ch) > 127 else ch) or ch:
+            folded.append(c)
+            places.append(i)
+    return "".join(folded), places
+
+
+def first_match(text: str, q: str | None) -> int | None:
+    """Where in `text` the first word of `q` starts (as `highlight` finds them), or None."""
+    pattern = word_pattern(q)
+    if pattern is None:
+        return None
+    folded, places = _folded_with_places(text)
+    found = pattern.search(folded)
+    return places[found.start()] if found else None
+
+
 def highlight(text: str | None, q: str | None) -> Markup:
-    """`text`, escaped, with the words of `q` (as prefixes) wrapped in <mark>."""
+    """`text`, escaped, with the words of `q` (as prefixes, accents folded: "cafe" marks
+    "café") wrapped in <mark>."""
     text = text or ""
     pattern = word_pattern(q)
     if pattern is None:
         return Markup(escape(text))
+    folded, places = _folded_with_places(text)
     out, last = [], 0
-    for match in pattern.finditer(text):  # matched on the raw text, escaped piece by piece
-        out.append(str(escape(text[last:match.start()])))
-        out.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
+    for match in pattern.finditer(folded):  # found in the folded text, marked in the raw
+        start, end = places[match.start()], places[match.end() - 1] + 1
+        out.append(str(escape(text[last:start])))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
     out.append(str(escape(text[last:])))
     return Markup("".join(out))

@@ -69,3 +69,22 @@ def test_highlight_escapes_then_marks():
     assert highlight("a &amp; b", "amp") == "a &amp;<mark>amp</mark>; b"
     assert highlight("<mark>x</mark>", "mark") == "&lt;<mark>mark</mark>&gt;x&lt;/<mark>mark</mark>&gt;"
     assert highlight("plain", "") == "plain"
+
+
+def test_highlight_folds_accents_as_the_index_does():
+    """SQLite's index finds "café" for "cafe" (and "cafe" for "café"): the marks follow,
+    on the text as written, whatever folding does to its length."""
+    assert highlight("Met at the café, <José> said", "cafe jose") == (
+        "Met at the <mark>café</mark>, &lt;<mark>José</mark>&gt; said")
+    assert highlight("the cafe", "café") == "the <mark>cafe</mark>"
+    # "ﬁ" is one character that folds to two; "Ǆ" likewise: places stay right after them.
+    assert highlight("ﬁne Zoë ǄX", "zoe") == "ﬁne <mark>Zoë</mark> ǄX"
+    assert highlight("ﬁne", "fi") == "<mark>ﬁne</mark>"
+    assert highlight("nothing here", "zoe") == "nothing here"
+
+
+def test_a_snippet_starts_near_an_accented_match():
+    from blueprints.cases.note_search import snippet
+    text = "x " * 200 + "Hostel place at the café on Mare Street"
+    shown = snippet(text, "cafe")
+    assert "<mark>café</mark>" in shown and shown.startswith("… ")

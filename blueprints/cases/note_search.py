@@ -9,7 +9,7 @@ from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT, TEAM_ONLY_TYPES, CaseNote, pg_word_terms, reader_tag
 from models.people import Person
 from models.prepared import execute_fixed, prepared
-from models.search import highlight, terms, word_pattern
+from models.search import first_match, highlight, terms
 
 RESULTS = 25
 SNIPPET = 320
@@ -17,12 +17,8 @@ SNIPPET = 320
 
 def snippet(text: str, q: str, width: int = SNIPPET) -> Markup:
     """The part of `text` around the first matching word, escaped, matches in <mark>."""
-    pattern = word_pattern(q)
-    start = 0
-    if pattern is not None:
-        found = pattern.search(text)
-        if found:
-            start = max(0, found.start() - width // 3)
+    found = first_match(text, q)
+    start = max(0, found - width // 3) if found is not None else 0
     piece = text[start:start + width]
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + width < len(text) else ""

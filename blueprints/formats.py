@@ -24,6 +24,13 @@ def local_time(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.timezone.utc).astimezone(LONDON)
 
 
+def london_day_start(day: dt.date) -> dt.datetime:
+    """The stored (naive UTC) instant at which a Europe/London day starts: a filter "from
+    5 June" means from midnight as the pages show times, 23:00 UTC the day before in BST."""
+    local = dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 @lru_cache(maxsize=4096)
 def format_datetime(value) -> str:
     """A stored UTC instant, e.g. '3 Mar 2026, 14:05'. Kept per instant: a list shows the

@@ -172,6 +172,32 @@ def test_an_audit_filter_that_cannot_be_read_lists_nothing_rather_than_everythin
         assert "admin.team_created" in response.get_data(as_text=True), query
 
 
+def test_audit_dates_are_london_days_and_a_backwards_range_is_refused(client_as, users,
+                                                                      monkeypatch):
+    """The log shows London times, so "from 5 June" starts at midnight in London: 23:00
+    UTC on 4 June in summer time."""
+    import datetime as dt
+
+    import models.audit
+    from models.audit import AuditEvent
+    for at, detail in [(dt.datetime(2026, 6, 4, 22, 59), "before midnight"),
+                       (dt.datetime(2026, 6, 4, 23, 30), "half past midnight"),
+                       (dt.datetime(2026, 6, 5, 22, 30), "half past eleven"),
+                       (dt.datetime(2026, 6, 5, 23, 0), "next day")]:
+        # Audit rows cannot be changed afterwards: each is written at its time.
+        monkeypatch.setattr(models.audit, "utcnow", lambda at=at: at)
+        AuditEvent.record("test.event", detail=detail)
+    monkeypatch.undo()
+    admin = client_as("admin")
+    page = admin.get("/admin/audit?action=test.&date_from=2026-06-05&date_to=2026-06-05")
+    shown = page.get_data(as_text=True)
+    assert "half past midnight" in shown and "half past eleven" in shown
+    assert "before midnight" not in shown and "next day" not in shown
+    page = admin.get("/admin/audit?action=test.&date_from=2026-06-06&date_to=2026-06-05")
+    shown = page.get_data(as_text=True)
+    assert "The end date is before the start date" in shown and "half past" not in shown
+
+
 def test_audit_log_pages_backwards(client_as, users):
     from models.audit import AuditEvent
     for n in range(60):

@@ -72,6 +72,10 @@ class AuditFilterForm(FlaskForm):
     date_from = DateField("From (inclusive)", validators=[Optional()])
     date_to = DateField("To (inclusive)", validators=[Optional()])
 
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         users = User.select(User.id, User.name).order_by(User.name)

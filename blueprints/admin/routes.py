@@ -13,6 +13,7 @@ from models.base import update_if_version, writing
 
 from ..access import ADMINS, role_required
 from ..audit import audit
+from ..formats import london_day_start
 from ..auth.passwords import generate_password, hash_password
 from ..htmx import render
 from ..record_ids import record_id
@@ -202,12 +203,12 @@ def audit_log():
             query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
         if form.person.data:
             query = query.where(AuditEvent.person_id == form.person.data)
+        # Days as the log shows its times: London's, not the stored UTC.
         if form.date_from.data:
-            query = query.where(AuditEvent.at >= dt.datetime.combine(form.date_from.data,
-                                                                      dt.time()))
-        if form.date_to.data:
-            query = query.where(AuditEvent.at <= dt.datetime.combine(form.date_to.data,
-                                                                      dt.time.max))
+            query = query.where(AuditEvent.at >= london_day_start(form.date_from.data))
+        if form.date_to.data and form.date_to.data < dt.date.max:
+            query = query.where(AuditEvent.at < london_day_start(
+                form.date_to.data + dt.timedelta(days=1)))
     before = request.args.get("before", type=record_id)
     if before:
         query = query.where(AuditEvent.id < before)

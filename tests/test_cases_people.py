@@ -234,6 +234,23 @@ def test_a_later_word_of_a_name_or_a_preferred_name_finds_the_person(client_as, 
         assert client.get("/people", query_string={"q": q}).status_code == 200, q
 
 
+def test_later_name_words_of_other_teams_people_do_not_crowd_out_mine(client_as, team_a,
+                                                                       team_b, monkeypatch):
+    """Only the people the teams work with count toward the name-word step's limit: many
+    namesakes elsewhere must not hide the one in my team."""
+    from blueprints.cases import finding
+    monkeypatch.setattr(finding, "NAME_WORD_MATCHES", 3)
+    for n in range(5):
+        make_referral(make_person(given_name=f"Other{n}", family_name="Ahmed Khan"), team_b)
+    make_referral(make_person(given_name="Imran", family_name="Ahmed Khan"), team_a)
+    client = client_as("practitioner")
+    for q in ("khan", "imran khan", "kha"):
+        page = results(client.get("/people", query_string={"q": q}).get_data(as_text=True))
+        assert "Imran Ahmed Khan" in page and "Other" not in page, q
+    # Under three letters a word is not looked for inside names (it says too little yet).
+    assert "Imran" not in results(client.get("/people?q=kh").get_data(as_text=True))
+
+
 def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
     person = make_person(given_name="Dev", family_name="Patel", date_of_birth=dt.date(1979, 3, 27),
                          nhs_number=VALID_NHS, pnc_id="98/123456Z")

@@ -2,6 +2,7 @@
 with 'older notes', amendments that keep the original, and safeguarding notes seen only by
 the note's team."""
 import datetime as dt
+import re
 import time
 
 from models.audit import AuditEvent
@@ -169,6 +170,16 @@ def test_author_amends_a_note_and_the_original_is_kept(client_as, team_a, users)
         "amend-body": "Seen on Thursday", "amend-reason": "x", "amend-version": "1"}).get_data(as_text=True)
     assert "Someone else amended this note" in stale
     assert CaseNote.get_by_id(note.id).body == "Seen on Wednesday"
+    # Their text is shown, what was typed is kept, and saving again now applies it.
+    current = stale.split(f'id="note-{note.id}-current">')[1].split("</textarea>")[0]
+    assert "Seen on Wednesday" in current.split("<textarea")[0]
+    assert "\nSeen on Thursday</textarea>" in stale
+    version = re.search(r'name="amend-version" type="hidden" value="(\d+)"', stale).group(1)
+    assert version == "2"
+    client.post_form(f"/notes/{note.id}/amend", {
+        "amend-body": "Seen on Thursday", "amend-reason": "x", "amend-version": version})
+    assert CaseNote.get_by_id(note.id).body == "Seen on Thursday"
+    assert CaseNoteAmendment.select().count() == 2
 
 
 def test_amendment_needs_a_reason_and_a_change(client_as, team_a, users):

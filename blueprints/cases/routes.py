@@ -593,8 +593,13 @@ def close_referral(referral_id: int):
         except StatusChangeRefused as refused:
             form.form_errors.append(str(refused))
         else:
-            return _save_status(ref, form.version.data, f"outcome={ref.outcome}",
-                                "Referral closed.", form)
+            if _write_status(ref, form.version.data, f"outcome={ref.outcome}"):
+                flash("Referral closed.", "success")
+                return hx_redirect(url_for("cases.referral", referral_id=ref.id))
+            # Shown again with what was typed; the page carries the current version.
+            form.form_errors.append("Someone else changed this referral while you had it "
+                                    "open. Check it below, then close it again: what you "
+                                    "typed is kept.")
     ref = Referral.get_by_id(ref.id)
     return _referral_page_with(ref, close_form=form)
 
@@ -612,10 +617,16 @@ def reopen_referral(referral_id: int):
     except StatusChangeRefused as refused:
         flash(str(refused), "info")
         return hx_redirect(url_for("cases.referral", referral_id=ref.id))
-    return _save_status(ref, form.version.data, "reopened", "Referral reopened.", form)
+    if _write_status(ref, form.version.data, "reopened"):
+        flash("Referral reopened.", "success")
+    else:
+        flash("Someone else changed this referral at the same time: check it and try again.",
+              "info")
+    return hx_redirect(url_for("cases.referral", referral_id=ref.id))
 
 
-def _save_status(ref, version, detail, message, form):
+def _write_status(ref, version, detail) -> bool:
+    """Save `ref`'s new status if nobody changed it since `version` was read; audited."""
     with writing():
         saved = update_if_version(ref, int(version or 0), status=ref.status, outcome=ref.outcome,
                                   closure_reason=ref.closure_reason, closed_at=ref.closed_at)
@@ -623,12 +634,7 @@ def _save_status(ref, version, detail, message, form):
             audit("referral.status_changed", object_type="referral", object_id=ref.id,
                   person_id=ref.person_id, team_id=ref.team_id,
                   detail=f"status={ref.status} {detail}")
-    if not saved:
-        flash("Someone else changed this referral at the same time: check it and try again.",
-              "info")
-    else:
-        flash(message, "success")
-    return hx_redirect(url_for("cases.referral", referral_id=ref.id))
+    return saved
 
 
 # -- notes -----------------------------------------------------------------------------
@@ -753,8 +759,16 @@ def amend_note(note_id: int):
                 flash("Note amended. The earlier text is kept in its history.", "success")
                 return redirect(url_for("cases.detail", person_id=note.person_id)
                                 + f"#note-{note.id}")
-            form.form_errors.append("Someone else amended this note while you were editing: "
-                                    "check the current text and try again.")
+            # Their text is shown beside what was typed, which is kept; saving again (with
+            # the version now current) applies it over theirs, as the user has seen it.
+            form.form_errors.append("Someone else amended this note while you were editing. "
+                                    "Their text is shown below; check yours against it, then "
+                                    "save again.")
+            note = CaseNote.get_by_id(note.id)
+            form.version.data = str(note.version)
+            return render("cases/amend.html", "amend_form", title="Amend a note",
+                          note=_note_with_names(note.id), form=form, current_text=note.body,
+                          **LABELS)
     return render("cases/amend.html", "amend_form", title="Amend a note",
                   note=_note_with_names(note.id), form=form, **LABELS)
 

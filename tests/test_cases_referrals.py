@@ -136,3 +136,30 @@ def test_another_teams_referral_is_404(client_as, team_b):
     assert client.post_form(f"/referrals/{referral.id}/close", {
         "outcome": "nfa", "closure_reason": "x", "version": "1"}).status_code == 404
     assert Referral.get_by_id(referral.id).status == "open"
+
+
+def test_a_team_it_is_shared_with_cannot_triage_close_or_reopen_it(client_as, app, team_a,
+                                                                   team_b, users,
+                                                                   other_team_user):
+    """The holding team reports the outcome to its commissioners: a team the referral is
+    shared with sees it, adds notes, hearings and follow-ups, and nothing more."""
+    from models.people import ReferralShare
+    referral = make_referral(team=team_a)
+    ReferralShare.create(referral=referral, team=team_b, from_team=team_a, kind="share",
+                         shared_by=users["manager"])
+    probation = app.test_client().sign_in(other_team_user)
+    page = probation.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Team A holds this referral" in page
+    assert "Close referral" not in page and "Save triage" not in page
+    version = str(Referral.get_by_id(referral.id).version)
+    for path, data in [("close", {"outcome": "custody", "closure_reason": "x", "version": version}),
+                       ("triage", {"triage_date": "2026-11-02", "triage_result": "accepted"}),
+                       ("reopen", {"version": version})]:
+        assert probation.post_form(f"/referrals/{referral.id}/{path}", data).status_code == 403
+    stored = Referral.get_by_id(referral.id)
+    assert (stored.status, stored.triage_result, stored.version) == ("open", None, 1)
+    assert probation.post_form(f"/referrals/{referral.id}/hearings", {
+        "court": "Highbury Corner", "date": "2026-12-01", "time": "10:00", "courtroom": "2",
+        "purpose": "sentence"}).status_code == 303  # a hearing they attend, they add
+    assert "Close referral" in client_as("practitioner").get(
+        f"/referrals/{referral.id}").get_data(as_text=True)

@@ -483,6 +483,14 @@ def referral(referral_id: int):
     return render("cases/referral.html", title="Referral", **_referral_context(ref))
 
 
+def _holding_team_only(ref: Referral) -> None:
+    """403 unless the user is in the team that holds `ref`: a team it was shared with sees
+    it and adds notes, hearings and follow-ups, but its triage, outcome (which the holding
+    team reports to commissioners), assignment and onward sharing are the holder's."""
+    if ref.team_id not in _team_ids():
+        abort(403)
+
+
 def _referral_page_with(ref, **forms):
     context = _referral_context(ref)
     context.update(forms)
@@ -512,6 +520,7 @@ def add_hearing(referral_id: int):
 def triage(referral_id: int):
     """Record the referral to psychiatric liaison and its result."""
     ref = get_referral_or_404(referral_id)
+    _holding_team_only(ref)
     form = TriageForm()
     if not form.validate_on_submit():
         return _referral_page_with(ref, triage_form=form)
@@ -539,8 +548,7 @@ def assign(referral_id: int):
     """Assign the referral to a caseworker of the team that holds it (after a transfer the
     receiving team chooses its own), or to nobody."""
     ref = get_referral_or_404(referral_id)
-    if ref.team_id not in _team_ids():
-        abort(403)  # a team it was shared with sees it but does not assign it
+    _holding_team_only(ref)
     form = _assign_form(ref)
     if form.validate_on_submit():
         chosen = form.assigned_to.data or None
@@ -585,6 +593,7 @@ def _hand_over_follow_ups(ref: Referral, to_user: int) -> list[int]:
 def close_referral(referral_id: int):
     """Close a referral with its outcome (the model's status rules apply)."""
     ref = get_referral_or_404(referral_id)
+    _holding_team_only(ref)
     form = CloseForm()
     if form.validate_on_submit():
         try:
@@ -609,6 +618,7 @@ def close_referral(referral_id: int):
 def reopen_referral(referral_id: int):
     """Reopen a closed referral (its outcome is cleared)."""
     ref = get_referral_or_404(referral_id)
+    _holding_team_only(ref)
     form = ReopenForm()
     if not form.validate_on_submit():
         abort(400)
@@ -910,8 +920,7 @@ def share(referral_id: int):
     """Share a referral with another team, or transfer it to them (e.g. court to
     probation). The receiving team then sees the person; both teams' audit trails show it."""
     ref = get_referral_or_404(referral_id)
-    if ref.team_id not in _team_ids():
-        abort(403)  # only the holding team passes a referral on
+    _holding_team_only(ref)
     person = Person.get_by_id(ref.person_id)
     already = {s.team_id for s in ReferralShare.select(ReferralShare.team)
                .where((ReferralShare.referral == ref.id) & (ReferralShare.kind == "share"))}

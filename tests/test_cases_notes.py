@@ -233,3 +233,13 @@ def test_a_note_posted_after_the_session_expired_is_given_back(app, client_as, t
     assert f'action="/people/{referral.person_id}/notes"' in page
     client.post_form(f"/people/{referral.person_id}/notes", dict(carried))
     assert CaseNote.get().body == body
+
+
+def test_the_note_form_names_referrals_by_their_london_date(client_as, team_a):
+    """Received at 00:30 on 5 June in London is 23:30 UTC on 4 June: the referral list of
+    the note form says 05/06, as the referral itself does."""
+    referral = make_referral(team=team_a, received_at=dt.datetime(2025, 6, 4, 23, 30))
+    make_referral(referral.person, team_a, received_at=dt.datetime(2026, 1, 10, 9, 0))
+    page = client_as("practitioner").get(f"/people/{referral.person_id}").get_data(as_text=True)
+    assert "Team A, received 05/06/2025" in page and "04/06/2025" not in page
+    assert "Team A, received 10/01/2026" in page  # winter: London is UTC

@@ -28,6 +28,7 @@ from models.timeline import add_timeline_event
 from ..access import CASEWORKERS, MANAGERS, role_required, user_team_ids
 from ..audit import audit
 from ..case_access import get_person_or_404, get_referral_or_404
+from ..formats import local_time
 from ..htmx import hx_redirect, is_partial, render
 from ..record_ids import record_id
 from ..timeline import link_for
@@ -297,7 +298,8 @@ def _access_log(person):
 
 def _note_form(person, referrals) -> NoteForm:
     form = NoteForm()
-    form.referral.choices = [(r.id, f"{r.team.name}, received {r.received_at:%d/%m/%Y}"
+    form.referral.choices = [(r.id, f"{r.team.name}, received "
+                                    f"{local_time(r.received_at):%d/%m/%Y}"
                                     + ("" if r.is_open else " (closed)")) for r in referrals]
     if request.method == "GET" or not form.referral.data:
         open_ones = [r for r in referrals if r.is_open] or referrals

@@ -243,3 +243,23 @@ def test_the_note_form_names_referrals_by_their_london_date(client_as, team_a):
     page = client_as("practitioner").get(f"/people/{referral.person_id}").get_data(as_text=True)
     assert "Team A, received 05/06/2025" in page and "04/06/2025" not in page
     assert "Team A, received 10/01/2026" in page  # winter: London is UTC
+
+
+def test_a_refused_note_without_javascript_shows_the_whole_person_page(client_as, team_a,
+                                                                       users):
+    """The page that gives the note back is the person page as it was: follow-ups and, for
+    a manager, who has accessed the record, not a page with parts missing."""
+    from models.follow_ups import FollowUp
+    referral = make_referral(team=team_a)
+    FollowUp.create(referral=referral, person=referral.person_id, team=team_a,
+                    due_date=dt.date(2026, 12, 1), what="Chase the GP letter",
+                    assigned_to=users["manager"], created_by=users["manager"])
+    manager = client_as("manager")
+    whole = manager.get(f"/people/{referral.person_id}").get_data(as_text=True)
+    assert "Chase the GP letter" in whole and "Who has accessed" in whole
+    page = manager.post_form(f"/people/{referral.person_id}/notes", {
+        "referral": referral.id, "note_type": "contact", "body": "x" * 20001})
+    shown = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Note must be 20,000 characters or fewer" in shown
+    assert "Chase the GP letter" in shown and "Who has accessed" in shown
+    assert "x" * 20001 in shown  # what was typed is given back

@@ -313,19 +313,23 @@ def _note_form(person, referrals) -> NoteForm:
 def detail(person_id: int):
     """The person page: details, referrals, needs, follow-ups and the timeline."""
     person = get_person_or_404(person_id)
+    referrals = person_referrals(person, _team_ids())
+    with writing():
+        audit("person.viewed", object_type="person", object_id=person.id, person_id=person.id)
+    return _person_page(person, referrals, _note_form(person, referrals))
+
+
+def _person_page(person, referrals, note_form):
+    """The whole person page, with `note_form` (blank, or refused and shown again)."""
     team_ids = _team_ids()
-    referrals = person_referrals(person, team_ids)
     referral_ids = [r.id for r in referrals]
     entries, next_cursor = timeline_page(person, team_ids, referral_ids=referral_ids)
     latest, latest_ratings, changes = latest_needs(person, referral_ids)
-    follow_ups = open_follow_ups(referral_ids)
     is_manager = current_user.role == "manager"
-    with writing():
-        audit("person.viewed", object_type="person", object_id=person.id, person_id=person.id)
     return render("cases/detail.html", title=person.full_name, person=person,
                   referrals=referrals, entries=entries, next_cursor=next_cursor,
-                  note_form=_note_form(person, referrals), latest=latest,
-                  latest_ratings=latest_ratings, changes=changes, follow_ups=follow_ups,
+                  note_form=note_form, latest=latest, latest_ratings=latest_ratings,
+                  changes=changes, follow_ups=open_follow_ups(referral_ids),
                   today=london_today(), access_log=_access_log(person) if is_manager else None,
                   panels=hooks.panels_for(hooks.PERSON_PANELS, person, team_ids),
                   link_for=link_for, my_team_ids=team_ids, **LABELS)
@@ -678,24 +682,11 @@ def add_note(person_id: int):
     else:
         added = False
         if not is_partial():
-            return _person_page_with(person, referrals, form)
+            return _person_page(person, referrals, form)
     entries, next_cursor = timeline_page(person, _team_ids(), referral_ids=[r.id for r in referrals])
     return render("cases/detail.html", "timeline", person=person, entries=entries,
                   next_cursor=next_cursor, note_form=form, note_added=added, link_for=link_for,
                   my_team_ids=_team_ids(), referrals=referrals, **LABELS)
-
-
-def _person_page_with(person, referrals, note_form):
-    """The whole person page with an invalid note form (no JS)."""
-    team_ids = _team_ids()
-    referral_ids = [r.id for r in referrals]
-    entries, next_cursor = timeline_page(person, team_ids, referral_ids=referral_ids)
-    latest, latest_ratings, changes = latest_needs(person, referral_ids)
-    return render("cases/detail.html", title=person.full_name, person=person,
-                  referrals=referrals, entries=entries, next_cursor=next_cursor,
-                  note_form=note_form, latest=latest, latest_ratings=latest_ratings,
-                  changes=changes, follow_ups=[], today=london_today(), access_log=None,
-                  panels=[], link_for=link_for, my_team_ids=team_ids, **LABELS)
 
 
 def _get_note_or_404(note_id: int) -> CaseNote:

@@ -1,5 +1,6 @@
 """Searching case notes (only those the user may read, highlighted) and the subject access
 export (managers only, JSON and Word, logged)."""
+import datetime as dt
 import io
 import json
 
@@ -111,6 +112,30 @@ def test_managers_see_who_has_accessed_a_record(client_as, team_a, users):
     assert users["practitioner"].name in log
     practitioner_page = client_as("practitioner").get(f"/people/{person.id}").get_data(as_text=True)
     assert "Who has accessed this record" not in practitioner_page
+
+
+def test_a_long_access_list_says_it_is_the_latest_and_long_follow_ups_say_so(
+        client_as, team_a, users, monkeypatch):
+    """Lists cut short say so, rather than passing the first rows off as all of them."""
+    from blueprints.cases import routes
+    from models.follow_ups import FollowUp
+    from tests.factories import make_user
+    monkeypatch.setattr(routes, "ACCESS_LOG_ROWS", 3)
+    monkeypatch.setattr(routes, "PERSON_FOLLOW_UPS", 2)
+    referral = make_referral(team=team_a)
+    person = referral.person
+    for n in range(4):
+        AuditEvent.record("person.viewed", actor=make_user("practitioner", [team_a]).id,
+                          person_id=person.id)
+    for n in range(3):
+        FollowUp.create(referral=referral, person=person.id, team=team_a, what=f"Task {n}",
+                        due_date=dt.date(2026, 12, 1 + n), assigned_to=users["manager"],
+                        created_by=users["manager"])
+    page = client_as("manager").get(f"/people/{person.id}").get_data(as_text=True)
+    assert "More than 3 people" in page and "most recently" in page
+    assert page.split('id="access-log"')[1].split("</ul>")[0].count("<li>") == 3
+    assert "Task 0" in page and "Task 1" in page and "Task 2" not in page
+    assert "These are the 2 due soonest" in page
 
 
 def test_note_index_has_prefix_indexes_on_sqlite(app):

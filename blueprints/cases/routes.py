@@ -284,12 +284,18 @@ def _create_referral(person: Person, form) -> Referral:
 
 # -- the person page -------------------------------------------------------------------
 
+ACCESS_LOG_ROWS = 50
+PERSON_FOLLOW_UPS = 20
+
+
 def _access_log(person):
-    """Who has opened or changed this record: one row per user, most recent first."""
+    """Who has opened or changed this record: one row per user, most recent first; one
+    more than ACCESS_LOG_ROWS says there are more."""
     rows = (AuditEvent.select(AuditEvent.actor, fn.MAX(AuditEvent.at).alias("last"),
                               fn.COUNT(AuditEvent.id).alias("times"))
             .where(AuditEvent.person_id == person.id)
-            .group_by(AuditEvent.actor).order_by(fn.MAX(AuditEvent.at).desc()).limit(50))
+            .group_by(AuditEvent.actor).order_by(fn.MAX(AuditEvent.at).desc())
+            .limit(ACCESS_LOG_ROWS + 1))
     rows = list(rows.dicts())
     names = {u.id: u for u in User.select(User.id, User.name, User.role)
              .where(User.id.in_([r["actor"] for r in rows if r["actor"]] or [0]))}
@@ -329,7 +335,9 @@ def _person_page(person, referrals, note_form):
     return render("cases/detail.html", title=person.full_name, person=person,
                   referrals=referrals, entries=entries, next_cursor=next_cursor,
                   note_form=note_form, latest=latest, latest_ratings=latest_ratings,
-                  changes=changes, follow_ups=open_follow_ups(referral_ids),
+                  changes=changes,
+                  follow_ups=open_follow_ups(referral_ids, limit=PERSON_FOLLOW_UPS + 1),
+                  follow_ups_shown=PERSON_FOLLOW_UPS, access_log_shown=ACCESS_LOG_ROWS,
                   today=london_today(), access_log=_access_log(person) if is_manager else None,
                   panels=hooks.panels_for(hooks.PERSON_PANELS, person, team_ids),
                   link_for=link_for, my_team_ids=team_ids, **LABELS)

@@ -120,8 +120,9 @@ def _counted(user, teams, today, week_end):
 
 def hearings_today(team_ids: set[int] | None, today: dt.date | None = None,
                    limit: int | None = None) -> list[Hearing]:
-    """Today's hearings (London date) on referrals the teams can see, by time, each with
-    what the court list shows of its referral and person loaded (at most `limit`)."""
+    """Today's hearings (London date, not vacated) on referrals the teams can see, by time,
+    each with what the court list shows of its referral and person loaded (at most
+    `limit`)."""
     return _hearings_on(day=today or london_today(), teams=team_list(team_ids), limit=limit)
 
 
@@ -133,7 +134,7 @@ def _hearings_on(day, teams, limit=None):
                             Person.family_name, Person.preferred_name)
              .join(Referral, on=(Hearing.referral == Referral.id))
              .join(Person, on=(Referral.person == Person.id))
-             .where(Hearing.date == day)
+             .where((Hearing.date == day) & Hearing.listed())
              .order_by(Hearing.time.asc(nulls="LAST"), Hearing.court, Hearing.id))
     if teams is not None:
         query = query.where(Referral.visible_at(Hearing.referral, teams))

@@ -350,6 +350,11 @@ class Hearing(BaseModel):
     courtroom = CharField(max_length=40, default="")
     purpose = CharField(max_length=30, choices=list(HEARING_PURPOSES.items()))
     created_at = DateTimeField(default=utcnow)
+    # Changed (adjourned, moved) or vacated with a reason: never deleted, as letters and
+    # the court list were written from it.
+    version = IntegerField(default=1)
+    vacated_at = DateTimeField(null=True)
+    vacated_reason = CharField(max_length=300, default="")
 
     class Meta:
         table_name = "hearing"
@@ -357,3 +362,12 @@ class Hearing(BaseModel):
     @property
     def purpose_label(self) -> str:
         return HEARING_PURPOSES.get(self.purpose, self.purpose)
+
+    @property
+    def is_vacated(self) -> bool:
+        return self.vacated_at is not None
+
+    @classmethod
+    def listed(cls):
+        """A condition: the hearing is still listed (not vacated)."""
+        return cls.vacated_at.is_null()

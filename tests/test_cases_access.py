@@ -6,8 +6,8 @@ from models.audit import AuditEvent
 from models.follow_ups import FollowUp
 from models.needs import NeedsAssessment
 from models.notes import CaseNote
-from models.people import Referral
-from tests.factories import make_person, make_referral, make_user
+from models.people import Hearing, Referral
+from tests.factories import make_hearing, make_person, make_referral, make_user
 
 
 @pytest.fixture
@@ -21,8 +21,10 @@ def their_records(app, team_b):
     follow_up = FollowUp.create(referral=referral, person=referral.person_id, team=team_b,
                                 due_date="2026-12-01", what="x", assigned_to=author,
                                 created_by=author)
+    hearing = make_hearing(referral)
     return {"person_id": referral.person_id, "referral_id": referral.id, "note_id": note.id,
-            "assessment_id": assessment.id, "follow_up_id": follow_up.id, "fmt": "json"}
+            "assessment_id": assessment.id, "follow_up_id": follow_up.id,
+            "hearing_id": hearing.id, "fmt": "json"}
 
 
 def case_routes(app, values):
@@ -52,10 +54,11 @@ def test_another_teams_records_are_404_everywhere(app, client_as, their_records,
             assert response.status_code == 404, (role, endpoint, method, htmx,
                                                  response.status_code)
         checked.add(endpoint)
-    assert len(checked) == (20 if role == "manager" else 19), sorted(checked)
+    assert len(checked) == (22 if role == "manager" else 21), sorted(checked)
     assert AuditEvent.select().count() == audit_before
     assert CaseNote.get().body == "Their note"
     assert Referral.get().status == "open"
+    assert Hearing.get().version == 1 and not Hearing.get().is_vacated
 
 
 def test_exact_ids_outside_my_teams_are_not_found_by_search(client_as, their_records):

@@ -163,3 +163,100 @@ def test_a_team_it_is_shared_with_cannot_triage_close_or_reopen_it(client_as, ap
         "purpose": "sentence"}).status_code == 303  # a hearing they attend, they add
     assert "Close referral" in client_as("practitioner").get(
         f"/referrals/{referral.id}").get_data(as_text=True)
+
+
+def hearing_data(hearing, **changes):
+    data = {"court": hearing.court, "date": hearing.date.isoformat(),
+            "time": hearing.time.strftime("%H:%M") if hearing.time else "",
+            "courtroom": hearing.courtroom, "purpose": hearing.purpose, "reason": "",
+            "version": str(hearing.version)}
+    data.update(changes)
+    return data
+
+
+def test_an_adjourned_hearing_is_moved_and_the_day_s_lists_follow(client_as, team_a, users):
+    """Adjourned to next week for a report: the referral, today's hearings and the court
+    list show the new date; the change and its reason are on the timeline and audited."""
+    from models.follow_ups import hearings_today, london_today
+    from models.timeline import TimelineEvent
+    from tests.factories import make_hearing
+    referral = make_referral(team=team_a)
+    hearing = make_hearing(referral, date=london_today(), purpose="sentence")
+    client = client_as("practitioner")
+    assert f"/hearings/{hearing.id}/change" in client.get(
+        f"/referrals/{referral.id}").get_data(as_text=True)
+    form = client.get(f"/hearings/{hearing.id}/change").get_data(as_text=True)
+    assert "Change a hearing" in form and "Highbury Corner" in form
+    later = london_today() + dt.timedelta(days=7)
+    response = client.post_form(f"/hearings/{hearing.id}/change", hearing_data(
+        hearing, date=later.isoformat(), time="14:00", courtroom="4",
+        reason="Adjourned for a pre-sentence report"))
+    assert response.status_code == 303
+    stored = Hearing.get_by_id(hearing.id)
+    assert (stored.date, stored.time, stored.courtroom, stored.version) == (
+        later, dt.time(14), "4", 2)
+    assert hearings_today({team_a.id}) == []
+    [event] = events("hearing.changed")
+    assert event.detail == "fields: date, time, courtroom" and "report" not in event.detail
+    [timeline] = TimelineEvent.select()
+    assert "Hearing changed: now" in timeline.summary and "pre-sentence" in timeline.summary
+    # Saving it unchanged, or without a reason, changes nothing.
+    stored = Hearing.get_by_id(hearing.id)
+    page = client.post_form(f"/hearings/{hearing.id}/change", hearing_data(
+        stored, reason="no change")).get_data(as_text=True)
+    assert "Nothing was changed" in page
+    page = client.post_form(f"/hearings/{hearing.id}/change", hearing_data(
+        stored, courtroom="5")).get_data(as_text=True)
+    assert "Enter the reason for the change" in page
+    assert Hearing.get_by_id(hearing.id).version == 2 and len(events("hearing.changed")) == 1
+
+
+def test_a_stale_hearing_change_keeps_what_was_typed(client_as, team_a):
+    from tests.factories import make_hearing
+    hearing = make_hearing(make_referral(team=team_a))
+    client = client_as("practitioner")
+    first = hearing_data(hearing, courtroom="2", reason="Room change")
+    assert client.post_form(f"/hearings/{hearing.id}/change", first).status_code == 303
+    page = client.post_form(f"/hearings/{hearing.id}/change", hearing_data(
+        hearing, courtroom="9", reason="<b>Moved</b> again")).get_data(as_text=True)
+    assert "Someone else changed this hearing" in page
+    assert 'value="9"' in page and "&lt;b&gt;Moved&lt;/b&gt; again" in page
+    assert 'name="version" type="hidden" value="2"' in page
+    assert Hearing.get_by_id(hearing.id).courtroom == "2"
+
+
+def test_a_vacated_hearing_stays_marked_and_leaves_the_lists(client_as, app, team_a, team_b,
+                                                              users, other_team_user):
+    from models.follow_ups import hearings_today, london_today
+    from tests.factories import make_hearing
+    referral = make_referral(team=team_a)
+    hearing = make_hearing(referral, date=london_today())
+    assert [h.id for h in hearings_today({team_a.id})] == [hearing.id]
+    client = client_as("practitioner")
+    page = client.post_form(f"/hearings/{hearing.id}/vacate", {
+        "vacated_reason": "", "version": "1"}).get_data(as_text=True)
+    assert "Enter why the hearing was vacated" in page
+    assert client.post_form(f"/hearings/{hearing.id}/vacate", {
+        "vacated_reason": "x" * 301, "version": "1"}).status_code == 200
+    assert not Hearing.get_by_id(hearing.id).is_vacated
+    response = client.post_form(f"/hearings/{hearing.id}/vacate", {
+        "vacated_reason": "Case withdrawn by the CPS", "version": "1"})
+    assert response.status_code == 303
+    stored = Hearing.get_by_id(hearing.id)
+    assert stored.is_vacated and stored.vacated_reason == "Case withdrawn by the CPS"
+    assert hearings_today({team_a.id}) == []
+    from blueprints.letters.catalogue import hearing_for
+    assert hearing_for(referral) is None  # a letter is not written for it either
+    page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    row = page.split(f'id="hearing-{hearing.id}"')[1].split("</tr>")[0]
+    assert "Vacated" in row and "Case withdrawn by the CPS" in row
+    assert f"/hearings/{hearing.id}/change" not in row
+    assert len(events("hearing.vacated")) == 1
+    # Once vacated it cannot be changed or vacated again.
+    assert client.get(f"/hearings/{hearing.id}/change").status_code == 302
+    client.post_form(f"/hearings/{hearing.id}/vacate", {"vacated_reason": "x", "version": "2"})
+    assert len(events("hearing.vacated")) == 1
+    # Another team's hearing is not found; a trainer may not.
+    theirs = make_hearing(make_referral(team=team_b))
+    assert client.get(f"/hearings/{theirs.id}/change").status_code == 404
+    assert client_as("trainer").get(f"/hearings/{hearing.id}/change").status_code == 403

@@ -34,6 +34,8 @@ def listed_today(app, team_a, team_b):
     make_hearing(make_referral(make_person(given_name="Tomorrow"), team_a),
                  date=today + dt.timedelta(days=1))
     make_hearing(make_referral(make_person(given_name="Elsewhere"), team_b), date=today)
+    make_hearing(make_referral(make_person(given_name="Vacated"), team_a), date=today,
+                 vacated_at=dt.datetime(2026, 1, 1), vacated_reason="Withdrawn")
     return today, people
 
 
@@ -50,7 +52,7 @@ def test_the_page_shows_who_is_listed(client_as, installed, listed_today, team_a
         f"&day={day.isoformat()}").get_data(as_text=True)
     assert "Listed: 3 people" in page
     assert page.index("Ann Ash") < page.index("Ben Birch") < page.index("Cat Cedar")
-    assert "Tomorrow" not in page and "Elsewhere" not in page
+    assert "Tomorrow" not in page and "Elsewhere" not in page and "Vacated" not in page
     assert "Make 3 letters" in page
 
 

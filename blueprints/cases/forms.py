@@ -211,6 +211,17 @@ class HearingForm(CaseForm):
                           validators=[DataRequired("Choose the purpose of the hearing")])
 
 
+class HearingChangeForm(HearingForm):
+    """A hearing adjourned or moved: its details as they are now, and why."""
+    reason = text("Reason for the change", 300, "Enter the reason for the change")
+    version = VersionField()
+
+
+class VacateHearingForm(CaseForm):
+    vacated_reason = text("Why it was vacated", 300, "Enter why the hearing was vacated")
+    version = VersionField()
+
+
 class TriageForm(CaseForm):
     triage_date = date_field("Date referred to psychiatric liaison", "Enter the triage date")
     triage_result = SelectField("Result", choices=[("", "Choose a result")] + list(TRIAGE_RESULTS.items()),

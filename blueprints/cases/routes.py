@@ -28,7 +28,7 @@ from models.timeline import add_timeline_event
 from ..access import CASEWORKERS, MANAGERS, role_required, user_team_ids
 from ..audit import audit
 from ..case_access import get_person_or_404, get_referral_or_404
-from ..formats import local_time
+from ..formats import format_date, format_time, local_time
 from ..htmx import hx_redirect, is_partial, render
 from ..record_ids import record_id
 from ..timeline import link_for
@@ -36,9 +36,10 @@ from . import hooks
 from .access_requests import TokenRefused, match_token, person_for_token
 from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
                       parse_query, typed_names)
-from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpForm, HearingForm,
-                    NeedsForm, NoteForm, PersonForm, ReferralForm, RegisterForm, ReopenForm,
-                    RequestAccessForm, ShareForm, TriageForm)
+from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpForm,
+                    HearingChangeForm, HearingForm, NeedsForm, NoteForm, PersonForm,
+                    ReferralForm, RegisterForm, ReopenForm, RequestAccessForm, ShareForm,
+                    TriageForm, VacateHearingForm)
 from .reads import latest_needs, open_follow_ups, open_referrals, person_referrals
 from .timeline_feed import decode_cursor, timeline_page
 
@@ -527,6 +528,110 @@ def add_hearing(referral_id: int):
               person_id=ref.person_id, team_id=ref.team_id)
     flash("Hearing added.", "success")
     return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
+
+
+def _hearing_or_404(hearing_id: int) -> tuple[Hearing, Referral]:
+    """A hearing on a referral the user's teams can see, and that referral."""
+    hearing = Hearing.get_or_none(Hearing.id == hearing_id)
+    if hearing is None:
+        abort(404)
+    return hearing, get_referral_or_404(hearing.referral_id)
+
+
+HEARING_FIELDS = ("court", "date", "time", "courtroom", "purpose")
+
+
+@bp.route("/hearings/<int:hearing_id>/change", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def change_hearing(hearing_id: int):
+    """Change a hearing (adjourned, moved to another day, court or room), with the reason;
+    or, from the same page, vacate it. Either team working the referral may, as either
+    may add one."""
+    hearing, ref = _hearing_or_404(hearing_id)
+    if hearing.is_vacated:
+        flash("That hearing was vacated. If the case is listed again, add a new hearing.",
+              "info")
+        return redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
+    form = HearingChangeForm(obj=hearing if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data, form.reason.data = str(hearing.version), ""
+    if form.validate_on_submit():
+        values = {"court": form.court.data.strip(), "date": form.date.data,
+                  "time": form.time.data, "courtroom": (form.courtroom.data or "").strip(),
+                  "purpose": form.purpose.data}
+        changed = [k for k in HEARING_FIELDS if getattr(hearing, k) != values[k]]
+        if not changed:
+            form.form_errors.append("Nothing was changed: change the date, time, court, room "
+                                    "or purpose, or go back to the referral")
+        else:
+            with writing():
+                saved = update_if_version(hearing, int(form.version.data or 0), **values)
+                if saved:
+                    audit("hearing.changed", object_type="hearing", object_id=hearing.id,
+                          person_id=ref.person_id, team_id=ref.team_id,
+                          detail="fields: " + ", ".join(changed))
+                    add_timeline_event(ref, current_user._get_current_object(), "hearing",
+                                       f"Hearing changed: now {_hearing_line(hearing)}. "
+                                       f"Reason: {form.reason.data.strip()}")
+            if saved:
+                flash("Hearing changed.", "success")
+                return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
+            hearing = Hearing.get_by_id(hearing.id)
+            form.version.data = str(hearing.version)
+            form.form_errors.append("Someone else changed this hearing while you had it open: "
+                                    "it is shown below as it is now, with what you typed. "
+                                    "Check it, then save again.")
+    return _hearing_page(hearing, ref, form=form)
+
+
+@bp.route("/hearings/<int:hearing_id>/vacate", methods=["POST"])
+@role_required(*CASEWORKERS)
+def vacate_hearing(hearing_id: int):
+    """Vacate a hearing (taken out of the list), with the reason. It stays on the referral,
+    marked; today's hearings, court lists and letters no longer count it."""
+    hearing, ref = _hearing_or_404(hearing_id)
+    form = VacateHearingForm()
+    if hearing.is_vacated:
+        flash("That hearing was already vacated.", "info")
+        return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
+    if form.validate_on_submit():
+        reason = form.vacated_reason.data.strip()
+        with writing():
+            saved = update_if_version(hearing, int(form.version.data or 0), vacated_at=utcnow(),
+                                      vacated_reason=reason)
+            if saved:
+                audit("hearing.vacated", object_type="hearing", object_id=hearing.id,
+                      person_id=ref.person_id, team_id=ref.team_id)
+                add_timeline_event(ref, current_user._get_current_object(), "hearing",
+                                   f"Hearing vacated: {_hearing_line(hearing)}. "
+                                   f"Reason: {reason}")
+        if saved:
+            flash("Hearing vacated.", "success")
+            return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
+        hearing = Hearing.get_by_id(hearing.id)
+        form.version.data = str(hearing.version)
+        form.form_errors.append("Someone else changed this hearing while you had it open: "
+                                "check it below, then vacate it again if it still stands.")
+    return _hearing_page(hearing, ref, vacate_form=form)
+
+
+def _hearing_line(hearing: Hearing) -> str:
+    time = f" {format_time(hearing.time)}" if hearing.time else ""
+    room = f", courtroom {hearing.courtroom}" if hearing.courtroom else ""
+    return (f"{format_date(hearing.date)}{time} at {hearing.court}{room} "
+            f"({hearing.purpose_label.lower()})")
+
+
+def _hearing_page(hearing, ref, form=None, vacate_form=None):
+    if form is None:
+        form = HearingChangeForm(formdata=None, obj=hearing)
+        form.version.data, form.reason.data = str(hearing.version), ""
+    if vacate_form is None:
+        vacate_form = VacateHearingForm(formdata=None)
+        vacate_form.version.data = str(hearing.version)
+    return render("cases/hearing.html", title="Change a hearing", hearing=hearing,
+                  referral=ref, person=Person.get_by_id(ref.person_id), form=form,
+                  vacate_form=vacate_form)
 
 
 @bp.route("/referrals/<int:referral_id>/triage", methods=["POST"])

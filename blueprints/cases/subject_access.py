@@ -46,7 +46,9 @@ def gather(person) -> dict:
     for h in Hearing.select().where(Hearing.referral.in_(ref_ids)).order_by(Hearing.date):
         hearings.setdefault(h.referral_id, []).append({
             "court": h.court, "date": _when(h.date), "time": h.time.strftime("%H:%M") if h.time else None,
-            "courtroom": h.courtroom, "purpose": HEARING_PURPOSES.get(h.purpose, h.purpose)})
+            "courtroom": h.courtroom, "purpose": HEARING_PURPOSES.get(h.purpose, h.purpose),
+            "vacated": _when(h.vacated_at) if h.vacated_at else None,
+            "vacated_reason": h.vacated_reason or None})
     for s in ReferralShare.select().where(ReferralShare.referral.in_(ref_ids)):
         shares.setdefault(s.referral_id, []).append({
             "kind": SHARE_KINDS.get(s.kind, s.kind), "from_team": teams.get(s.from_team_id),

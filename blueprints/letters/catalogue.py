@@ -326,12 +326,12 @@ def hearing_for(referral, day=None):
     """The hearing a letter is for: today's, else the next one, else the latest."""
     from models.people import Hearing
     day = day or _today()
-    upcoming = (Hearing.select().where((Hearing.referral == referral) & (Hearing.date >= day))
+    listed = (Hearing.referral == referral) & Hearing.listed()  # a vacated one is not "for"
+    upcoming = (Hearing.select().where(listed & (Hearing.date >= day))
                 .order_by(Hearing.date, Hearing.time).first())
     if upcoming:
         return upcoming
-    return (Hearing.select().where(Hearing.referral == referral)
-            .order_by(Hearing.date.desc()).first())
+    return Hearing.select().where(listed).order_by(Hearing.date.desc()).first()
 
 
 def hearing_values(hearing) -> dict:

@@ -28,10 +28,11 @@ STALE_AFTER = dt.timedelta(minutes=15)
 
 
 def listed(team_id: int, day: dt.date) -> list[Hearing]:
-    """The day's hearings for referrals the team holds, by time; one per referral."""
+    """The day's hearings (not vacated) for referrals the team holds, by time; one per
+    referral."""
     hearings = (Hearing.select(Hearing, Referral, Person)
                 .join(Referral).join(Person)
-                .where((Hearing.date == day) & (Referral.team == team_id))
+                .where((Hearing.date == day) & (Referral.team == team_id) & Hearing.listed())
                 .order_by(Hearing.time.asc(nulls="LAST"), Person.family_name, Hearing.id))
     seen, result = set(), []
     for hearing in hearings:

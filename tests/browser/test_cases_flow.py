@@ -45,6 +45,23 @@ def test_register_assess_note_and_amend(page, users, team_a):
     check_accessibility(page, "referral")
     screenshot(page, "cases-referral")
 
+    # A hearing is added, then adjourned a week.
+    page.get_by_text("Add a hearing").click()
+    page.get_by_label("Court", exact=True).fill("Highbury Corner Magistrates' Court")
+    page.get_by_label("Hearing date").fill(dt.date.today().isoformat())
+    page.get_by_label("Purpose").select_option("first_appearance")
+    page.get_by_role("button", name="Add hearing").click()
+    page.locator("#hearings ~ table").get_by_role("link", name="Change").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change a hearing")
+    check_accessibility(page, "hearing-change")
+    later = dt.date.today() + dt.timedelta(days=7)
+    page.get_by_label("Hearing date").fill(later.isoformat())
+    page.get_by_label("Reason for the change").fill("Adjourned for a pre-sentence report")
+    screenshot(page, "cases-hearing-change")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Hearing changed.")
+    expect(page.locator("#hearings ~ table")).to_contain_text(f"{later.day} ")
+
     page.get_by_role("link", name="Record needs").click()
     page.locator("#mental_health_level-3").check()
     page.locator("#housing_level-2").check()

@@ -256,7 +256,8 @@ def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
                          nhs_number=VALID_NHS, pnc_id="98/123456Z")
     make_referral(person, team_a)
     client = client_as("practitioner")
-    for q in ("27/03/1979", "1979-03-27", "patel 27/03/1979", "943 476 5919", "98/123456z"):
+    for q in ("27/03/1979", "1979-03-27", "patel 27/03/1979", "943 476 5919", "98/123456z",
+              "27.03.79", "patel 27-03-79", "27 3 79", "27 March 1979", "dev 27 mar 1979"):
         page = client.get(f"/people?q={q}").get_data(as_text=True)
         assert "Dev Patel" in results(page), q
     assert "Dev Patel" not in results(client.get("/people?q=28/03/1979").get_data(as_text=True))
@@ -510,3 +511,20 @@ def test_access_request_goes_to_the_hidden_record_not_my_own_namesake(client_as,
     client.post_form("/people/request-access", {"q": "sam lee 03/02/1990"})
     [event] = actions("person.access_requested")
     assert event.person_id == theirs.id
+
+
+@pytest.mark.parametrize("typed", ["12/04/1988", "12-04-1988", "12.04.1988", "12 04 1988",
+                                   "1988-04-12"])
+def test_a_date_typed_the_british_way_is_read(client_as, team_a, typed):
+    """Without a date picker people type dates as they write them."""
+    response = client_as("practitioner").post_form("/people/new", register_data(
+        team_a, date_of_birth=typed))
+    assert response.status_code == 303, typed
+    assert Person.get().date_of_birth == dt.date(1988, 4, 12)
+
+
+def test_an_unreadable_date_says_how_to_write_it_and_keeps_what_was_typed(client_as, team_a):
+    page = client_as("practitioner").post_form("/people/new", register_data(
+        team_a, date_of_birth="31/02/1988")).get_data(as_text=True)
+    assert "Enter date of birth as a real date, like 27/03/1985" in page
+    assert 'value="31/02/1988"' in page and Person.select().count() == 0

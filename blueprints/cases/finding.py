@@ -17,7 +17,11 @@ from models.people import PERSON_NAMES, Person, Referral, name_key
 from models.prepared import prepared, team_list
 
 RESULTS_LIMIT = 25
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y", "%d/%m/%y")
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%y",
+                 "%d.%m.%y", "%d/%B/%Y", "%d/%b/%Y")
+# A date written with spaces ("27 03 1985", "27 3 85", "27 March 1985"), joined before the
+# entry is split into words.
+_SPACED_DATE = re.compile(r"\b(\d{1,2}) (\d{1,2}|[A-Za-z]{3,9}) (\d{4}|\d{2})\b")
 
 
 @dataclass
@@ -62,9 +66,8 @@ def parse_query(q: str | None) -> Query:
             query.nhs_number = digits
         return query
     words, typed = [], []
-    # Dates written with spaces ("12 03 1985") are joined before splitting on spaces.
-    spaced = re.search(r"\b(\d{1,2}) (\d{1,2}) (\d{4})\b", q)
-    if spaced:
+    spaced = _SPACED_DATE.search(q)
+    if spaced and parse_date("/".join(spaced.groups())):
         q = q.replace(spaced.group(0), "/".join(spaced.groups()))
     for token in q.split():
         if pnc_id_is_valid(token):

@@ -42,10 +42,14 @@ def long_text(label, max_length, required=None, **kwargs):
     return TextAreaField(label, validators=checks, filters=[one_line_break], **kwargs)
 
 
+# A browser with a date picker sends ISO dates; one without (or a form filled by hand) sends
+# what people write: 27/03/1985, 27-03-1985, 27.03.1985, 27 03 1985.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
+
+
 def date_field(label, required=None):
     checks = [InputRequired(required)] if required else [Optional()]
-    field = DateField(label, validators=checks)
-    return field
+    return DateField(label, validators=checks, format=DATE_FORMATS)
 
 
 def _date_errors(form):
@@ -53,7 +57,7 @@ def _date_errors(form):
     ours name the field and what to do."""
     for f in form:
         if isinstance(f, DateField) and f.errors:
-            f.errors[:] = [f"Enter {f.label.text.lower()} as a real date, like 27 3 1985"
+            f.errors[:] = [f"Enter {f.label.text.lower()} as a real date, like 27/03/1985"
                            if e == "Not a valid date value." else e for e in f.errors]
         if isinstance(f, TimeField) and f.errors:
             f.errors[:] = [f"Enter {f.label.text.lower()} as a time, like 09:30"

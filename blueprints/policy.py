@@ -90,6 +90,7 @@ POLICY: dict[str, Rule] = {
     "cases.vacate_hearing": allow(*CASEWORKERS, team_scoped=True),
     "cases.add_follow_up": allow(*CASEWORKERS, team_scoped=True),
     "cases.complete_follow_up": allow(*CASEWORKERS, team_scoped=True),
+    "cases.change_follow_up": allow(*CASEWORKERS, team_scoped=True),
     "cases.record_needs": allow(*CASEWORKERS, team_scoped=True),
     "cases.needs_assessment": allow(*CASEWORKERS, team_scoped=True),
     "cases.note": allow(*CASEWORKERS, team_scoped=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from peewee import Case, CharField, DateField, DateTimeField, ForeignKeyField, fn
+from peewee import Case, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, fn
 
 from .accounts import Membership, Team, User
 from .base import BaseModel, utcnow
@@ -31,6 +31,7 @@ class FollowUp(BaseModel):
     created_at = DateTimeField(default=utcnow)
     done_at = DateTimeField(null=True)
     done_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    version = IntegerField(default=1)  # rescheduled or reassigned: see update_if_version
 
     class Meta:
         table_name = "follow_up"

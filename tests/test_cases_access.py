@@ -54,11 +54,12 @@ def test_another_teams_records_are_404_everywhere(app, client_as, their_records,
             assert response.status_code == 404, (role, endpoint, method, htmx,
                                                  response.status_code)
         checked.add(endpoint)
-    assert len(checked) == (22 if role == "manager" else 21), sorted(checked)
+    assert len(checked) == (23 if role == "manager" else 22), sorted(checked)
     assert AuditEvent.select().count() == audit_before
     assert CaseNote.get().body == "Their note"
     assert Referral.get().status == "open"
     assert Hearing.get().version == 1 and not Hearing.get().is_vacated
+    assert FollowUp.get().version == 1
 
 
 def test_exact_ids_outside_my_teams_are_not_found_by_search(client_as, their_records):

@@ -274,3 +274,41 @@ def test_a_referral_shared_with_a_team_can_be_transferred_to_it(client_as, app, 
                         {"kind": "transfer", "team": team_a.id, "reason": "Breach"})
     assert probation.get(f"/people/{person.id}").status_code == 404
     assert court.get(f"/referrals/{referral.id}").status_code == 200
+
+
+def test_a_follow_up_is_rescheduled_and_reassigned(client_as, team_a, users):
+    referral = make_referral(team=team_a)
+    task = follow_up(referral, users["practitioner"], MONDAY, what="Call GP")
+    client = client_as("practitioner")
+    page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert f"/follow-ups/{task.id}/change" in page
+    form = client.get(f"/follow-ups/{task.id}/change").get_data(as_text=True)
+    assert 'value="Call GP"' in form and "Change a follow-up" in form
+    response = client.post_form(f"/follow-ups/{task.id}/change", {
+        "what": "Call GP surgery again", "due_date": "07/12/2026",
+        "assigned_to": users["manager"].id, "version": "1"})
+    assert response.status_code == 303
+    stored = FollowUp.get_by_id(task.id)
+    assert (stored.what, stored.due_date, stored.assigned_to_id, stored.version) == (
+        "Call GP surgery again", dt.date(2026, 12, 7), users["manager"].id, 2)
+    [event] = AuditEvent.select().where(AuditEvent.action == "follow_up.changed")
+    assert event.detail == "fields: what, due_date, assigned_to" and "GP" not in event.detail
+    assert [f.what for f in follow_ups_for(users["manager"], today=dt.date(2026, 12, 7))[
+        "this_week"]] == ["Call GP surgery again"]
+    # A stale page, someone outside the teams, a bad date: refused, nothing changed.
+    for data, message in [
+        ({"what": "x", "due_date": "2026-12-08", "assigned_to": users["manager"].id,
+          "version": "1"}, "Someone else changed this follow-up"),
+        ({"what": "x", "due_date": "2026-12-08", "assigned_to": 999999, "version": "2"},
+         "from the list"),
+        ({"what": "<script>x</script>", "due_date": "31/02/2026",
+          "assigned_to": users["manager"].id, "version": "2"}, "as a real date"),
+        ({"what": "", "due_date": "2026-12-08", "assigned_to": users["manager"].id,
+          "version": "2"}, "Enter what needs doing"),
+    ]:
+        page = client.post_form(f"/follow-ups/{task.id}/change", data).get_data(as_text=True)
+        assert message in page and "<script>x" not in page, data
+    assert FollowUp.get_by_id(task.id).version == 2
+    # Once done, it is not changed any more.
+    FollowUp.update(done_at=dt.datetime(2026, 12, 1)).where(FollowUp.id == task.id).execute()
+    assert client.get(f"/follow-ups/{task.id}/change").status_code == 302

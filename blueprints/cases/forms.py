@@ -307,6 +307,11 @@ class FollowUpForm(CaseForm):
             raise ValidationError("The due date is more than a year ago: check the year")
 
 
+class FollowUpChangeForm(FollowUpForm):
+    """A follow-up rescheduled, reassigned or reworded."""
+    version = VersionField()
+
+
 class RequestAccessForm(FlaskForm):
     q = HiddenField()  # a search-box entry that matches the record exactly
     match = HiddenField()  # or a likely match's token, from its button on the register form

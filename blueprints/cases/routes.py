@@ -37,7 +37,7 @@ from .access_requests import TokenRefused, match_token, person_for_token
 from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
                       parse_query, typed_names)
 from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpForm,
-                    HearingChangeForm, HearingForm, NeedsForm, NoteForm, PersonForm,
+                    FollowUpChangeForm, HearingChangeForm, HearingForm, NeedsForm, NoteForm, PersonForm,
                     ReferralForm, RegisterForm, ReopenForm, RequestAccessForm, ShareForm,
                     TriageForm, VacateHearingForm)
 from .reads import latest_needs, open_follow_ups, open_referrals, person_referrals
@@ -992,6 +992,56 @@ def add_follow_up(referral_id: int):
               person_id=ref.person_id, team_id=ref.team_id)
     flash("Follow-up added.", "success")
     return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
+
+
+FOLLOW_UP_FIELDS = ("what", "due_date", "assigned_to_id")
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/change", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def change_follow_up(follow_up_id: int):
+    """Reschedule, reassign or reword an open follow-up (the teams working the referral)."""
+    follow_up = FollowUp.get_or_none(FollowUp.id == follow_up_id)
+    if follow_up is None:
+        abort(404)
+    ref = get_referral_or_404(follow_up.referral_id)
+    if follow_up.is_done:
+        flash("That follow-up is done. Add a new one if there is more to do.", "info")
+        return redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
+    form = FollowUpChangeForm(obj=follow_up if request.method == "GET" else None)
+    form.assigned_to.choices = _assignee_choices(ref)
+    if follow_up.assigned_to_id not in {c[0] for c in form.assigned_to.choices}:
+        # Left with someone no longer on the referral's teams: shown, to be changed.
+        holder = User.get_by_id(follow_up.assigned_to_id)
+        form.assigned_to.choices.insert(0, (holder.id, f"{holder.name} (not on this "
+                                                       "referral's teams)"))
+    if request.method == "GET":
+        form.assigned_to.data, form.version.data = follow_up.assigned_to_id, str(follow_up.version)
+    if form.validate_on_submit():
+        values = {"what": form.what.data.strip(), "due_date": form.due_date.data,
+                  "assigned_to_id": form.assigned_to.data}
+        changed = [k for k in FOLLOW_UP_FIELDS if getattr(follow_up, k) != values[k]]
+        if not changed:
+            flash("Nothing was changed.", "info")
+            return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
+        with writing():
+            saved = update_if_version(follow_up, int(form.version.data or 0),
+                                      what=values["what"], due_date=values["due_date"],
+                                      assigned_to=values["assigned_to_id"])
+            if saved:
+                audit("follow_up.changed", object_type="follow_up", object_id=follow_up.id,
+                      person_id=ref.person_id, team_id=ref.team_id,
+                      detail="fields: " + ", ".join(k.removesuffix("_id") for k in changed))
+        if saved:
+            flash("Follow-up changed.", "success")
+            return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
+        follow_up = FollowUp.get_by_id(follow_up.id)
+        form.version.data = str(follow_up.version)
+        form.form_errors.append("Someone else changed this follow-up while you had it open: "
+                                "check what you typed against the referral page, then save "
+                                "again.")
+    return render("cases/follow_up.html", title="Change a follow-up", form=form,
+                  follow_up=follow_up, referral=ref, person=Person.get_by_id(ref.person_id))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])

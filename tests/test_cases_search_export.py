@@ -144,3 +144,22 @@ def test_note_index_has_prefix_indexes_on_sqlite(app):
         return  # PostgreSQL's GIN index needs none
     sql = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = 'case_note_fts'").fetchone()[0]
     assert "prefix='2 3 4 5 6 7'" in sql
+
+
+def test_a_search_result_opens_the_timeline_at_that_note(client_as, team_a, users):
+    """The note found may be far down the timeline: its link opens the timeline at it."""
+    referral = make_referral(make_person(given_name="Ayo", family_name="Bello"), team_a)
+    old = make_note(referral, users["practitioner"], "Hostel place offered in Hackney")
+    for n in range(25):
+        make_note(referral, users["practitioner"], f"Later contact {n}")
+    client = client_as("practitioner")
+    page = client.get("/people/notes?q=hostel").get_data(as_text=True)
+    link = page.split('id="note-results"')[1].split('<a href="')[1].split('"')[0]
+    link = link.replace("&amp;", "&")
+    assert link.startswith(f"/people/{referral.person_id}/timeline?before=")
+    assert link.endswith(f"#note-{old.id}")
+    shown = client.get(link.split("#")[0]).get_data(as_text=True)
+    entries = shown.split('id="timeline-entries"')[1]
+    assert entries.index("Hostel place offered") < entries.index("</ol>")
+    assert "Later contact" not in entries  # the newer ones are on the person page
+    assert f'id="note-{old.id}"' in entries

@@ -41,7 +41,7 @@ from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpForm,
                     ReferralForm, RegisterForm, ReopenForm, RequestAccessForm, ShareForm,
                     TriageForm, VacateHearingForm)
 from .reads import latest_needs, open_follow_ups, open_referrals, person_referrals
-from .timeline_feed import decode_cursor, timeline_page
+from .timeline_feed import cursor_from, decode_cursor, timeline_page
 
 bp = Blueprint("cases", __name__)
 LONDON = ZoneInfo("Europe/London")
@@ -1136,7 +1136,8 @@ def search_notes():
                   detail=f"{len(q)}-character entry: {len(notes)} shown")
     more_before = notes[-1].id if len(notes) == RESULTS else None
     return render("cases/note_search.html", "note_results", title="Search case notes", q=q,
-                  notes=notes, snippet=snippet, more_before=more_before, **LABELS)
+                  notes=notes, snippet=snippet, more_before=more_before,
+                  cursor_from=cursor_from, **LABELS)
 
 
 # -- subject access --------------------------------------------------------------------

@@ -36,6 +36,12 @@ def encode_cursor(entry: Entry) -> str:
     return f"{at.isoformat(timespec='microseconds')}_{source}_{item_id}"
 
 
+def cursor_from(note) -> str:
+    """A cursor whose page starts with `note`: a note found by search, shown in its place on
+    the timeline however far back it is (the cursor stands just before it)."""
+    return f"{note.created_at.isoformat(timespec='microseconds')}_{NOTE}_{note.id + 1}"
+
+
 def decode_cursor(value: str | None) -> tuple | None:
     """The (time, source, id) a cursor stands for; None for an absent or malformed one."""
     if not value:

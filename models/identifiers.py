@@ -41,6 +41,21 @@ def normalise_pnc_id(value: str | None) -> str:
     return re.sub(r"\s", "", value or "").upper()
 
 
+def pnc_id_spellings(value: str | None) -> list[str]:
+    """Every way the same PNC id is written, as a record may hold it: the year in two or four
+    digits, the serial with or without leading zeros (98/0123456Z, 1998/123456Z and
+    98/123456Z are one id). Empty for an id that is not valid."""
+    match = _PNC_ID.match(normalise_pnc_id(value))
+    if not match:
+        return []
+    year, serial, letter = match.groups()
+    short = year[-2:]
+    years = {short, year} | ({f"19{short}", f"20{short}"} if len(year) == 2 else set())
+    digits = serial.lstrip("0") or "0"
+    serials = {digits.zfill(width) for width in range(len(digits), 8)}
+    return sorted(f"{y}/{s}{letter}" for y in years for s in serials)
+
+
 def pnc_id_is_valid(value: str | None) -> bool:
     """A PNC id: year (2 or 4 digits) / serial number (up to 7 digits) and a check letter
     (I, O and S are never used as check letters), e.g. 98/123456Z or 2019/0012345K."""

@@ -263,6 +263,23 @@ def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
     assert "Dev Patel" not in results(client.get("/people?q=28/03/1979").get_data(as_text=True))
 
 
+def test_a_pnc_id_is_found_however_its_year_and_serial_are_written(client_as, team_a):
+    """98/123456Z, 98/0123456Z and 1998/123456Z are one id: the search box and the duplicate
+    check both know it."""
+    person = make_person(given_name="Dev", family_name="Patel", pnc_id="98/123456Z")
+    make_referral(person, team_a)
+    client = client_as("practitioner")
+    for q in ("98/0123456Z", "1998/123456z", "1998/0123456Z", "98/123456Z"):
+        assert "Dev Patel" in results(client.get("/people", query_string={"q": q}).get_data(
+            as_text=True)), q
+    for q in ("98/123457Z", "97/123456Z", "98/123456Y"):
+        assert "Dev Patel" not in results(client.get("/people", query_string={"q": q})
+                                          .get_data(as_text=True)), q
+    page = client.post_form("/people/new", register_data(
+        team_a, nhs_number="", pnc_id="1998/0123456Z")).get_data(as_text=True)
+    assert "same pnc id" in page and Person.select().count() == 1
+
+
 def test_a_two_digit_year_of_birth_is_in_the_past(client_as, team_a):
     """"13/07/56" is 1956, not 2056 (Python's %y): short years still find people born
     before 1969."""

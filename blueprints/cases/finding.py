@@ -12,7 +12,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from models.base import is_postgres
 from models.identifiers import (nhs_number_is_valid, normalise_nhs_number, normalise_pnc_id,
-                                pnc_id_is_valid)
+                                pnc_id_is_valid, pnc_id_spellings)
 from models.people import PERSON_NAMES, Person, Referral, name_key
 from models.prepared import prepared, team_list
 
@@ -141,7 +141,7 @@ def _criteria(query: Query):
         return Person.nhs_number == query.nhs_number
     conditions = []
     if query.pnc_id:
-        conditions.append(Person.pnc_id == query.pnc_id)
+        conditions.append(Person.pnc_id.in_(pnc_id_spellings(query.pnc_id)))
     if query.date_of_birth:
         conditions.append(Person.date_of_birth == query.date_of_birth)
     for word in query.words:
@@ -323,7 +323,8 @@ def find_duplicates(values: dict, team_ids: set[int] | None,
         for person in Person.select().where(Person.nhs_number == values["nhs_number"]):
             add(person, "Same NHS number", 100)
     if values.get("pnc_id"):
-        for person in Person.select().where(Person.pnc_id == values["pnc_id"]):
+        spellings = pnc_id_spellings(values["pnc_id"]) or [values["pnc_id"]]
+        for person in Person.select().where(Person.pnc_id.in_(spellings)):
             add(person, "Same PNC ID", 100)
     if values.get("date_of_birth"):
         same_day = Person.select().where(Person.date_of_birth == values["date_of_birth"])

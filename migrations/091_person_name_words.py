@@ -1,23 +1,20 @@
-"""091 (case work, continued) a full-text index of every word of a person's names, so the
-search box finds "souza" in De Souza, "jones" in Griffiths-Jones and a preferred name: the
-name keys run a name's words together and are searched from their start only. SQLite: an
-FTS5 table kept in step by triggers; PostgreSQL: a GIN index over the names' tsvector."""
+"""091 (case work, continued) an index of the later words of people's names (and every word
+of a preferred name), so the search box finds "souza" in De Souza and "jones" in
+Griffiths-Jones: the name keys run a name's words together and are searched from their
+start only. SQLite: a contentless FTS5 table kept in step by triggers; PostgreSQL: a GIN
+index over an expression of the same words (models/name_words.py)."""
 
 import peewee as pw
 from peewee_migrate import Migrator
 
-# The index as this migration makes it (models.people.PERSON_NAMES).
-NAME_WORDS = dict(table="person", columns=["given_name", "family_name", "preferred_name"],
-                  prefix="2 3 4 5 6")
-
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    from models.search import FullText
-    for statement in FullText(**NAME_WORDS).create_sql(database):  # ends by indexing everyone
+    from models import name_words
+    for statement in name_words.create_sql(database):  # ends by indexing everyone
         migrator.sql(statement)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    from models.search import FullText
-    for statement in FullText(**NAME_WORDS).drop_sql(database):
+    from models import name_words
+    for statement in name_words.drop_sql(database):
         migrator.sql(statement)

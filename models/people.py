@@ -16,7 +16,6 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 from .accounts import Team, User
 from .base import BaseModel, utcnow
 from .identifiers import format_nhs_number
-from .search import FullText
 
 GENDERS = {
     "woman": "Woman (including trans woman)",
@@ -128,14 +127,6 @@ def name_key(name: str | None) -> str:
     text = unicodedata.normalize("NFKD", name or "")
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[^\w]|_", "", text.lower())[:100]
-
-
-# Every word of a person's names, as a prefix: "souza" finds De Souza, "jones"
-# Griffiths-Jones and "peggy" the preferred name, which the keys (whole names run
-# together) find only from their first word. Migration 091 creates it: a change here needs
-# a migration of its own.
-PERSON_NAMES = FullText("person", ["given_name", "family_name", "preferred_name"],
-                        prefix="2 3 4 5 6")
 
 
 class StatusChangeRefused(ValueError):

@@ -13,6 +13,8 @@ migration of its own.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from peewee import SQL, Expression, PostgresqlDatabase, fn
 
 from .base import db
@@ -41,13 +43,36 @@ def _words_sqlite(row: str) -> str:
     return f"{given} || ' ' || {family} || ' ' || coalesce({row}.preferred_name, '')"
 
 
+def _accent_map() -> tuple[str, str]:
+    """Latin letters with accents and the plain letter each folds to ("ñ" -> "n", "Ç" ->
+    "c"), for PostgreSQL's translate(): its 'simple' configuration keeps accents, where
+    SQLite's index and the typed words (name keys) drop them. Sorted, so the expression's
+    text never changes between runs."""
+    accented, plain = [], []
+    for code in range(0xC0, 0x250):
+        letter = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFKD", letter)
+                       if not unicodedata.combining(c))
+        if base != letter and len(base) == 1 and base.isascii() and base.isalpha():
+            accented.append(letter)
+            plain.append(base.lower())
+    return "".join(accented), "".join(plain)
+
+
+_ACCENTED, _PLAIN = _accent_map()
 # PostgreSQL: the same words, as the expression the index is built on (a query must use
 # exactly this text for the planner to match it to the index).
 _FIRST_WORD = "'^[^[:space:]''\u2019.-]+[[:space:]''\u2019.-]*'"
-DOCUMENT_PG = ("to_tsvector('simple', "
-               f"regexp_replace(coalesce(given_name, ''), {_FIRST_WORD}, '') || ' ' || "
-               f"regexp_replace(coalesce(family_name, ''), {_FIRST_WORD}, '') || ' ' || "
-               "coalesce(preferred_name, ''))")
+
+
+def _rest_pg(column: str) -> str:
+    return (f"translate(regexp_replace(coalesce({column}, ''), {_FIRST_WORD}, ''), "
+            f"'{_ACCENTED}', '{_PLAIN}')")
+
+
+DOCUMENT_PG = (f"to_tsvector('simple', {_rest_pg('given_name')} || ' ' || "
+               f"{_rest_pg('family_name')} || ' ' || translate(coalesce(preferred_name, ''), "
+               f"'{_ACCENTED}', '{_PLAIN}'))")
 
 
 def create_sql(database) -> list[str]:

@@ -5,10 +5,11 @@
     # in a query:       CaseNote.select().where(NOTE_TEXT.matches(CaseNote.id, q))
     #                   .order_by(NOTE_TEXT.rank(CaseNote.id, q))
 
-Both sides tokenise the same way (lower-cased words, no stemming; SQLite also folds
-accents) and every typed word must match as a prefix ("mar" finds "Maria"), so a search
-finds the same rows on both databases. Highlighting is done in Python (`highlight`), so it
-looks the same on both too.
+Both sides tokenise the same way (lower-cased words, no stemming) and every typed word must
+match as a prefix ("mar" finds "Maria"), so a search finds the same rows on both databases,
+accents aside: SQLite folds them ("cafe" finds "café"), PostgreSQL does not. Highlighting
+is done in Python (`highlight`, folding accents as SQLite does), so it looks the same on
+both.
 """
 from __future__ import annotations
 
@@ -217,10 +218,17 @@ def _folded_with_places(text: str) -> tuple[str, list[int]]:
     character of `text` it came from (one may fold to several: "ﬁ" -> "fi")."""
     folded, places = [], []
     for i, ch in enumerate(text):
-        for c in (fold(ch) if ord(ch) > 127 else ch) or ch:
+        for c in (fold(ch) if ord(ch) > 127 else ch):  # a lone accent folds to nothing
             folded.append(c)
             places.append(i)
     return "".join(folded), places
+
+
+def _accents_after(text: str, end: int) -> int:
+    """`end` moved past any accents written as separate characters ("e" + U+0301)."""
+    while end < len(text) and unicodedata.combining(text[end]):
+        end += 1
+    return end
 
 
 def first_match(text: str, q: str | None) -> int | None:
@@ -243,7 +251,7 @@ def highlight(text: str | None, q: str | None) -> Markup:
     folded, places = _folded_with_places(text)
     out, last = [], 0
     for match in pattern.finditer(folded):  # found in the folded text, marked in the raw
-        start, end = places[match.start()], places[match.end() - 1] + 1
+        start, end = places[match.start()], _accents_after(text, places[match.end() - 1] + 1)
         out.append(str(escape(text[last:start])))
         out.append(f"<mark>{escape(text[start:end])}</mark>")
         last = end

@@ -231,9 +231,10 @@ def test_follow_ups_left_with_the_sending_team_go_to_whoever_is_assigned(
     response = probation.post_form(f"/referrals/{referral.id}/assign", {
         "assigned_to": other_team_user.id, "version": Referral.get_by_id(referral.id).version})
     assert response.status_code == 303
-    assert "1 open follow-up that nobody in the team had now go" in probation.get(
+    assert "1 open follow-up that nobody in the team had now goes to them" in probation.get(
         response.headers["Location"]).get_data(as_text=True)
     assert FollowUp.get_by_id(court_only.id).assigned_to_id == other_team_user.id
+    assert FollowUp.get_by_id(court_only.id).version == 2  # a change form opened before is stale
     assert FollowUp.get_by_id(done.id).assigned_to_id == users["practitioner"].id
     assert FollowUp.get_by_id(kept.id).assigned_to_id == both_teams.id
     mine = follow_ups_for(other_team_user, today=MONDAY + dt.timedelta(days=1))

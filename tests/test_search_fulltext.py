@@ -81,6 +81,8 @@ def test_highlight_folds_accents_as_the_index_does():
     assert highlight("ﬁne Zoë ǄX", "zoe") == "ﬁne <mark>Zoë</mark> ǄX"
     assert highlight("ﬁne", "fi") == "<mark>ﬁne</mark>"
     assert highlight("nothing here", "zoe") == "nothing here"
+    # An accent written as a separate character stays inside the mark.
+    assert highlight("the cafe\u0301 opens", "cafe") == "the <mark>cafe\u0301</mark> opens"
 
 
 def test_a_snippet_starts_near_an_accented_match():

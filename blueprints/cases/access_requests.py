@@ -5,6 +5,10 @@ finds similar names and PNC ids too, which the search box does not match exactly
 request carries the match itself rather than the details typed."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+
 from flask import current_app
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -22,9 +26,20 @@ def _signer() -> URLSafeTimedSerializer:
 
 def match_token(person_id: int) -> str:
     """A token that lets the signed-in user request access to `person_id`, who the
-    duplicate check matched. It is not a secret (the id is readable in it) but cannot be
-    made for anyone else, or for a person the check did not match."""
-    return _signer().dumps({"person": person_id, "user": current_user.id})
+    duplicate check matched. It cannot be made for anyone else, or for a person the check
+    did not match; and it does not show the id: each token carries it masked with a pad
+    drawn afresh, so two tokens for the same record look unrelated (otherwise checks made
+    with different details could be matched up through it)."""
+    nonce = secrets.token_urlsafe(12)
+    return _signer().dumps({"nonce": nonce, "masked": person_id ^ _pad(nonce),
+                            "user": current_user.id})
+
+
+def _pad(nonce: str) -> int:
+    """64 bits derived from the app's secret key and `nonce` (HMAC-SHA256)."""
+    key = hmac.new(current_app.secret_key.encode() if isinstance(current_app.secret_key, str)
+                   else current_app.secret_key, _SALT.encode(), hashlib.sha256).digest()
+    return int.from_bytes(hmac.new(key, nonce.encode(), hashlib.sha256).digest()[:8], "big")
 
 
 class TokenRefused(ValueError):
@@ -45,7 +60,7 @@ def person_for_token(token: str) -> Person | None:
     if not isinstance(payload, dict) or payload.get("user") != current_user.id:
         raise TokenRefused("That request was made for another user: check the details "
                            "again, then request access from the likely matches.")
-    person_id = payload.get("person")
-    if not isinstance(person_id, int):
+    nonce, masked = payload.get("nonce"), payload.get("masked")
+    if not isinstance(nonce, str) or not isinstance(masked, int):
         raise TokenRefused("That request is not valid: check the details again.")
-    return Person.get_or_none(Person.id == person_id)
+    return Person.get_or_none(Person.id == (masked ^ _pad(nonce)))

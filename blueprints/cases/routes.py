@@ -682,9 +682,10 @@ def assign(referral_id: int):
                 handed_over = _hand_over_follow_ups(ref, chosen)
         if saved:
             flash("Assigned practitioner saved." + (
-                f" {len(handed_over)} open follow-up{'s' if len(handed_over) > 1 else ''} "
-                "that nobody in the team had now go to them too." if handed_over else ""),
-                "success")
+                " 1 open follow-up that nobody in the team had now goes to them too."
+                if len(handed_over) == 1 else
+                f" {len(handed_over)} open follow-ups that nobody in the team had now go to "
+                "them too." if handed_over else ""), "success")
             return hx_redirect(url_for("cases.referral", referral_id=ref.id))
         form.form_errors.append("Someone else changed this referral while you had it open. "
                                 "Check it below, then choose again.")
@@ -699,7 +700,13 @@ def _hand_over_follow_ups(ref: Referral, to_user: int) -> list[int]:
     (inside the caller's writing())."""
     ids = [f.id for f in FollowUp.select(FollowUp.id).where(left_behind(ref))]
     if ids:
-        FollowUp.update(assigned_to=to_user).where(FollowUp.id.in_(ids)).execute()
+        # The condition is checked again as the rows are written (one done or reassigned
+        # meanwhile is left alone), and the version moves on, so a change form opened
+        # before is refused as stale.
+        (FollowUp.update(assigned_to=to_user, version=FollowUp.version + 1)
+         .where(FollowUp.id.in_(ids) & left_behind(ref)).execute())
+        ids = [f.id for f in FollowUp.select(FollowUp.id)
+               .where(FollowUp.id.in_(ids) & (FollowUp.assigned_to == to_user))]
         for follow_up_id in ids:
             audit("follow_up.reassigned", object_type="follow_up", object_id=follow_up_id,
                   person_id=ref.person_id, team_id=ref.team_id,

@@ -564,15 +564,10 @@ def change_hearing(hearing_id: int):
             form.form_errors.append("Nothing was changed: change the date, time, court, room "
                                     "or purpose, or go back to the referral")
         else:
-            with writing():
-                saved = update_if_version(hearing, int(form.version.data or 0), **values)
-                if saved:
-                    audit("hearing.changed", object_type="hearing", object_id=hearing.id,
-                          person_id=ref.person_id, team_id=ref.team_id,
-                          detail="fields: " + ", ".join(changed))
-                    add_timeline_event(ref, current_user._get_current_object(), "hearing",
-                                       f"Hearing changed: now {_hearing_line(hearing)}. "
-                                       f"Reason: {form.reason.data.strip()}")
+            saved = _write_hearing(hearing, ref, form.version.data, "changed",
+                                   "Hearing changed: now {line}. Reason: "
+                                   + form.reason.data.strip(),
+                                   detail="fields: " + ", ".join(changed), **values)
             if saved:
                 flash("Hearing changed.", "success")
                 return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
@@ -596,15 +591,9 @@ def vacate_hearing(hearing_id: int):
         return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
     if form.validate_on_submit():
         reason = form.vacated_reason.data.strip()
-        with writing():
-            saved = update_if_version(hearing, int(form.version.data or 0), vacated_at=utcnow(),
-                                      vacated_reason=reason)
-            if saved:
-                audit("hearing.vacated", object_type="hearing", object_id=hearing.id,
-                      person_id=ref.person_id, team_id=ref.team_id)
-                add_timeline_event(ref, current_user._get_current_object(), "hearing",
-                                   f"Hearing vacated: {_hearing_line(hearing)}. "
-                                   f"Reason: {reason}")
+        saved = _write_hearing(hearing, ref, form.version.data, "vacated",
+                               "Hearing vacated: {line}. Reason: " + reason,
+                               vacated_at=utcnow(), vacated_reason=reason)
         if saved:
             flash("Hearing vacated.", "success")
             return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
@@ -613,6 +602,21 @@ def vacate_hearing(hearing_id: int):
         form.form_errors.append("Someone else changed this hearing while you had it open: "
                                 "check it below, then vacate it again if it still stands.")
     return _hearing_page(hearing, ref, vacate_form=form)
+
+
+def _write_hearing(hearing, ref, version, action: str, summary: str, detail: str = "",
+                   **values) -> bool:
+    """Save `values` on the hearing if nobody changed it since `version`; audited as
+    hearing.<action>, and put on the timeline as `summary`, whose {line} is the hearing as
+    it now is."""
+    with writing():
+        saved = update_if_version(hearing, int(version or 0), **values)
+        if saved:
+            audit(f"hearing.{action}", object_type="hearing", object_id=hearing.id,
+                  person_id=ref.person_id, team_id=ref.team_id, detail=detail)
+            add_timeline_event(ref, current_user._get_current_object(), "hearing",
+                               summary.replace("{line}", _hearing_line(hearing), 1))
+    return saved
 
 
 def _hearing_line(hearing: Hearing) -> str:
@@ -1001,6 +1005,14 @@ def add_follow_up(referral_id: int):
     return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
 
 
+def _follow_up_or_404(follow_up_id: int) -> tuple[FollowUp, Referral]:
+    """A follow-up on a referral the user's teams can see, and that referral."""
+    follow_up = FollowUp.get_or_none(FollowUp.id == follow_up_id)
+    if follow_up is None:
+        abort(404)
+    return follow_up, get_referral_or_404(follow_up.referral_id)
+
+
 FOLLOW_UP_FIELDS = ("what", "due_date", "assigned_to_id")
 
 
@@ -1008,10 +1020,7 @@ FOLLOW_UP_FIELDS = ("what", "due_date", "assigned_to_id")
 @role_required(*CASEWORKERS)
 def change_follow_up(follow_up_id: int):
     """Reschedule, reassign or reword an open follow-up (the teams working the referral)."""
-    follow_up = FollowUp.get_or_none(FollowUp.id == follow_up_id)
-    if follow_up is None:
-        abort(404)
-    ref = get_referral_or_404(follow_up.referral_id)
+    follow_up, ref = _follow_up_or_404(follow_up_id)
     if follow_up.is_done:
         flash("That follow-up is done. Add a new one if there is more to do.", "info")
         return redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
@@ -1055,10 +1064,7 @@ def change_follow_up(follow_up_id: int):
 @role_required(*CASEWORKERS)
 def complete_follow_up(follow_up_id: int):
     """Mark a follow-up done."""
-    follow_up = FollowUp.get_or_none(FollowUp.id == follow_up_id)
-    if follow_up is None:
-        abort(404)
-    ref = get_referral_or_404(follow_up.referral_id)
+    follow_up, ref = _follow_up_or_404(follow_up_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

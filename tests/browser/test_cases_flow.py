@@ -9,6 +9,19 @@ from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import PASSWORD, make_note, make_person, make_referral
 
 
+def register(page, given, family, born, source, reason, nhs_number=""):
+    """Open the register form from the people page, fill it in and submit it."""
+    page.get_by_role("link", name="Register a person").first.click()
+    page.get_by_label("Given name").fill(given)
+    page.get_by_label("Family name").fill(family)
+    page.get_by_label("Date of birth").fill(born)
+    if nhs_number:
+        page.get_by_label("NHS number (optional)").fill(nhs_number)
+    page.get_by_label("Source").select_option(source)
+    page.get_by_label("Reason for referral").fill(reason)
+    page.get_by_role("button", name="Register person").click()
+
+
 def test_register_assess_note_and_amend(page, users, team_a):
     existing = make_person(given_name="Amarah", family_name="Okafor",
                            date_of_birth=dt.date(1988, 4, 12))
@@ -21,14 +34,8 @@ def test_register_assess_note_and_amend(page, users, team_a):
     check_accessibility(page, "people")
     screenshot(page, "cases-people")
 
-    page.get_by_role("link", name="Register a person").first.click()
-    page.get_by_label("Given name").fill("Amara")
-    page.get_by_label("Family name").fill("Okafor")
-    page.get_by_label("Date of birth").fill("1988-04-12")
-    page.get_by_label("NHS number (optional)").fill("943 476 5919")
-    page.get_by_label("Source").select_option("police_custody")
-    page.get_by_label("Reason for referral").fill("Distressed in the cells overnight.")
-    page.get_by_role("button", name="Register person").click()
+    register(page, "Amara", "Okafor", "1988-04-12", "police_custody",
+             "Distressed in the cells overnight.", nhs_number="943 476 5919")
     warning = page.locator("#likely-matches")
     expect(warning).to_contain_text("Amarah Okafor")
     expect(warning).to_contain_text("similar names and the same date of birth")
@@ -130,13 +137,8 @@ def test_known_to_another_team_and_note_search(page, users, team_a, team_b, othe
 
     # A likely match the search box would not find exactly (a spelling variant, no NHS
     # number) is requested from the register form itself.
-    page.get_by_role("link", name="Register a person").first.click()
-    page.get_by_label("Given name").fill("Grayce")
-    page.get_by_label("Family name").fill("Mensah")
-    page.get_by_label("Date of birth").fill("1992-07-01")
-    page.get_by_label("Source").select_option("magistrates_court")
-    page.get_by_label("Reason for referral").fill("Listed for a first appearance today.")
-    page.get_by_role("button", name="Register person").click()
+    register(page, "Grayce", "Mensah", "1992-07-01", "magistrates_court",
+             "Listed for a first appearance today.")
     warning = page.locator("#likely-matches")
     expect(warning).to_contain_text("Known to another team")
     expect(warning).not_to_contain_text("Grace")

@@ -498,6 +498,16 @@ def referral(referral_id: int):
     return render("cases/referral.html", title="Referral", **_referral_context(ref))
 
 
+def _stale(form, record, message: str):
+    """A save refused because `record` changed since the form was loaded: the form keeps
+    what was typed, takes the record's current version (so saving again, once checked,
+    applies) and says why. Returns the record as it now is."""
+    fresh = type(record).get_by_id(record.id)
+    form.version.data = str(fresh.version)
+    form.form_errors.append(message)
+    return fresh
+
+
 def _holding_team_only(ref: Referral) -> None:
     """403 unless the user is in the team that holds `ref`: a team it was shared with sees
     it and adds notes, hearings and follow-ups, but its triage, outcome (which the holding
@@ -571,11 +581,9 @@ def change_hearing(hearing_id: int):
             if saved:
                 flash("Hearing changed.", "success")
                 return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
-            hearing = Hearing.get_by_id(hearing.id)
-            form.version.data = str(hearing.version)
-            form.form_errors.append("Someone else changed this hearing while you had it open: "
-                                    "it is shown below as it is now, with what you typed. "
-                                    "Check it, then save again.")
+            hearing = _stale(form, hearing, "Someone else changed this hearing while you had "
+                             "it open: it is shown below as it is now, with what you typed. "
+                             "Check it, then save again.")
     return _hearing_page(hearing, ref, form=form)
 
 
@@ -597,10 +605,8 @@ def vacate_hearing(hearing_id: int):
         if saved:
             flash("Hearing vacated.", "success")
             return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
-        hearing = Hearing.get_by_id(hearing.id)
-        form.version.data = str(hearing.version)
-        form.form_errors.append("Someone else changed this hearing while you had it open: "
-                                "check it below, then vacate it again if it still stands.")
+        hearing = _stale(form, hearing, "Someone else changed this hearing while you had it "
+                         "open: check it below, then vacate it again if it still stands.")
     return _hearing_page(hearing, ref, vacate_form=form)
 
 
@@ -886,13 +892,11 @@ def amend_note(note_id: int):
                 flash("Note amended. The earlier text is kept in its history.", "success")
                 return redirect(url_for("cases.detail", person_id=note.person_id)
                                 + f"#note-{note.id}")
-            # Their text is shown beside what was typed, which is kept; saving again (with
-            # the version now current) applies it over theirs, as the user has seen it.
-            form.form_errors.append("Someone else amended this note while you were editing. "
-                                    "Their text is shown below; check yours against it, then "
-                                    "save again.")
-            note = CaseNote.get_by_id(note.id)
-            form.version.data = str(note.version)
+            # Their text is shown beside what was typed; saving again applies it over
+            # theirs, as the user has seen it.
+            note = _stale(form, note, "Someone else amended this note while you were "
+                          "editing. Their text is shown below; check yours against it, then "
+                          "save again.")
             return render("cases/amend.html", "amend_form", title="Amend a note",
                           note=_note_with_names(note.id), form=form, current_text=note.body,
                           **LABELS)
@@ -1051,11 +1055,9 @@ def change_follow_up(follow_up_id: int):
         if saved:
             flash("Follow-up changed.", "success")
             return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
-        follow_up = FollowUp.get_by_id(follow_up.id)
-        form.version.data = str(follow_up.version)
-        form.form_errors.append("Someone else changed this follow-up while you had it open: "
-                                "check what you typed against the referral page, then save "
-                                "again.")
+        follow_up = _stale(form, follow_up, "Someone else changed this follow-up while you had "
+                           "it open: check what you typed against the referral page, then "
+                           "save again.")
     return render("cases/follow_up.html", title="Change a follow-up", form=form,
                   follow_up=follow_up, referral=ref, person=Person.get_by_id(ref.person_id))
 

@@ -213,9 +213,13 @@ def fold(text: str) -> str:
                    if not unicodedata.combining(c))
 
 
-def _folded_with_places(text: str) -> tuple[str, list[int]]:
+def _folded_with_places(text: str) -> tuple[str, list[int] | range]:
     """`text` folded, and for each character of the folded text the index of the
-    character of `text` it came from (one may fold to several: "ﬁ" -> "fi")."""
+    character of `text` it came from (one may fold to several: "ﬁ" -> "fi"). Plain ASCII,
+    most notes, is its own folding: no copy is made (a page of 25 snippets went from 5 ms
+    to 7 ms when every character was copied)."""
+    if text.isascii():
+        return text, range(len(text))
     folded, places = [], []
     for i, ch in enumerate(text):
         for c in (fold(ch) if ord(ch) > 127 else ch):  # a lone accent folds to nothing

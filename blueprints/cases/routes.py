@@ -36,10 +36,10 @@ from . import hooks
 from .access_requests import TokenRefused, match_token, person_for_token
 from .finding import (find_duplicates, find_people, hidden_exact_match, known_elsewhere,
                       parse_query, typed_names)
-from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpForm,
-                    FollowUpChangeForm, HearingChangeForm, HearingForm, NeedsForm, NoteForm, PersonForm,
-                    ReferralForm, RegisterForm, ReopenForm, RequestAccessForm, ShareForm,
-                    TriageForm, VacateHearingForm)
+from .forms import (AmendForm, AssignForm, CloseForm, ConfirmForm, FollowUpChangeForm,
+                    FollowUpForm, HearingChangeForm, HearingForm, NeedsForm, NoteForm,
+                    PersonForm, ReferralForm, RegisterForm, ReopenForm, RequestAccessForm,
+                    ShareForm, TriageForm, VacateHearingForm)
 from .reads import latest_needs, open_follow_ups, open_referrals, person_referrals
 from .timeline_feed import cursor_from, decode_cursor, timeline_page
 

@@ -33,6 +33,15 @@ def get_referral_or_404(referral_id) -> Referral:
     return referral
 
 
+def get_on_referral_or_404(model, row_id):
+    """A row of `model` (a hearing, follow-up, needs assessment...) and the referral it
+    belongs to, 404 unless the user's teams may see that referral."""
+    row = model.get_or_none(model.id == _int_or_404(row_id))
+    if row is None:
+        abort(404)
+    return row, get_referral_or_404(row.referral_id)
+
+
 def _int_or_404(value) -> int:
     try:
         return int(value)

@@ -46,19 +46,22 @@ class FollowUp(BaseModel):
         return not self.is_done and self.due_date < (today or london_today())
 
 
-def working_teams(referral) -> list[int]:
-    """The teams that work a referral: the one holding it and those it is shared with."""
-    shared = (ReferralShare.select(ReferralShare.team)
-              .where((ReferralShare.referral == referral.id) & (ReferralShare.kind == "share")))
-    return sorted({referral.team_id} | {s.team_id for s in shared})
+def working_teams(referral, shares=None) -> list[int]:
+    """The teams that work a referral: the one holding it and those it is shared with.
+    `shares`: the referral's share rows, when the caller has read them already."""
+    if shares is None:
+        shares = (ReferralShare.select(ReferralShare.team, ReferralShare.kind)
+                  .where(ReferralShare.referral == referral.id))
+    return sorted({referral.team_id} | {s.team_id for s in shares if s.kind == "share"})
 
 
-def left_behind(referral):
+def left_behind(referral, teams: list[int] | None = None):
     """A condition on FollowUp: open on `referral`, and assigned to someone who is no longer
     an active member of a team that works it (after a transfer, the sending team's staff;
-    or someone who left the team or was deactivated). Nobody's home page lists these."""
+    or someone who left the team or was deactivated). Nobody's home page lists these.
+    `teams`: working_teams(referral), when the caller has them."""
     still_there = (Membership.select(Membership.user).join(User)
-                   .where(Membership.team.in_(working_teams(referral))
+                   .where(Membership.team.in_(teams or working_teams(referral))
                           & (User.active == True)))  # noqa: E712
     return ((FollowUp.referral == referral.id) & FollowUp.done_at.is_null()
             & FollowUp.assigned_to.not_in(still_there))

@@ -214,6 +214,11 @@ class HearingForm(CaseForm):
     purpose = SelectField("Purpose", choices=[("", "Choose a purpose")] + list(HEARING_PURPOSES.items()),
                           validators=[DataRequired("Choose the purpose of the hearing")])
 
+    def values(self) -> dict:
+        """The hearing's fields as the form gives them (added or changed alike)."""
+        return {"court": self.court.data.strip(), "date": self.date.data, "time": self.time.data,
+                "courtroom": (self.courtroom.data or "").strip(), "purpose": self.purpose.data}
+
 
 class HearingChangeForm(HearingForm):
     """A hearing adjourned or moved: its details as they are now, and why."""
@@ -305,6 +310,11 @@ class FollowUpForm(CaseForm):
     def validate_due_date(self, field):
         if field.data and field.data < london_today() - dt.timedelta(days=365):
             raise ValidationError("The due date is more than a year ago: check the year")
+
+    def values(self) -> dict:
+        """The follow-up's fields as the form gives them (added or changed alike)."""
+        return {"what": self.what.data.strip(), "due_date": self.due_date.data,
+                "assigned_to_id": self.assigned_to.data}
 
 
 class FollowUpChangeForm(FollowUpForm):

@@ -27,7 +27,7 @@ from models.timeline import add_timeline_event
 
 from ..access import CASEWORKERS, MANAGERS, role_required, user_team_ids
 from ..audit import audit
-from ..case_access import get_person_or_404, get_referral_or_404
+from ..case_access import get_on_referral_or_404, get_person_or_404, get_referral_or_404
 from ..formats import format_date, format_time, local_time
 from ..htmx import hx_redirect, is_partial, render
 from ..record_ids import record_id
@@ -450,14 +450,15 @@ def _referral_context(referral: Referral) -> dict:
                       .join(User, on=(FollowUp.assigned_to == User.id), attr="assignee")
                       .where(FollowUp.referral == referral.id)
                       .order_by(FollowUp.done_at.is_null(False), FollowUp.due_date))
-    stranded = ({f.id for f in FollowUp.select(FollowUp.id).where(left_behind(referral))}
+    teams = working_teams(referral, shares)  # the shares read above: no second query
+    stranded = ({f.id for f in FollowUp.select(FollowUp.id).where(left_behind(referral, teams))}
                 if any(not f.is_done for f in follow_ups) else set())
     team = Team.get_by_id(referral.team_id)
     assignee = User.get_or_none(User.id == referral.assigned_to_id) if referral.assigned_to_id else None
     hearing_form = HearingForm(formdata=None)
     triage_form = TriageForm(formdata=None, obj=referral)
     follow_up_form = FollowUpForm(formdata=None)
-    follow_up_form.assigned_to.choices = _assignee_choices(referral)
+    follow_up_form.assigned_to.choices = _assignee_choices(referral, teams)
     follow_up_form.assigned_to.data = current_user.id
     assign_form = _assign_form(referral, formdata=None)
     assign_form.assigned_to.data = referral.assigned_to_id or 0
@@ -474,8 +475,8 @@ def _referral_context(referral: Referral) -> dict:
                 can_share=referral.team_id in team_ids, **LABELS)
 
 
-def _assignee_choices(referral) -> list[tuple[int, str]]:
-    teams = set(working_teams(referral))
+def _assignee_choices(referral, teams: list[int] | None = None) -> list[tuple[int, str]]:
+    teams = set(teams or working_teams(referral))
     seen, choices = set(), []
     for users in _members(teams & (_team_ids() | {referral.team_id})).values():
         for user in users:
@@ -531,24 +532,11 @@ def add_hearing(referral_id: int):
     if not form.validate_on_submit():
         return _referral_page_with(ref, hearing_form=form)
     with writing():
-        hearing = Hearing.create(referral=ref, court=form.court.data.strip(), date=form.date.data,
-                                 time=form.time.data, courtroom=(form.courtroom.data or "").strip(),
-                                 purpose=form.purpose.data)
+        hearing = Hearing.create(referral=ref, **form.values())
         audit("hearing.created", object_type="hearing", object_id=hearing.id,
               person_id=ref.person_id, team_id=ref.team_id)
     flash("Hearing added.", "success")
     return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
-
-
-def _hearing_or_404(hearing_id: int) -> tuple[Hearing, Referral]:
-    """A hearing on a referral the user's teams can see, and that referral."""
-    hearing = Hearing.get_or_none(Hearing.id == hearing_id)
-    if hearing is None:
-        abort(404)
-    return hearing, get_referral_or_404(hearing.referral_id)
-
-
-HEARING_FIELDS = ("court", "date", "time", "courtroom", "purpose")
 
 
 @bp.route("/hearings/<int:hearing_id>/change", methods=["GET", "POST"])
@@ -557,7 +545,7 @@ def change_hearing(hearing_id: int):
     """Change a hearing (adjourned, moved to another day, court or room), with the reason;
     or, from the same page, vacate it. Either team working the referral may, as either
     may add one."""
-    hearing, ref = _hearing_or_404(hearing_id)
+    hearing, ref = get_on_referral_or_404(Hearing, hearing_id)
     if hearing.is_vacated:
         flash("That hearing was vacated. If the case is listed again, add a new hearing.",
               "info")
@@ -566,10 +554,8 @@ def change_hearing(hearing_id: int):
     if request.method == "GET":
         form.version.data, form.reason.data = str(hearing.version), ""
     if form.validate_on_submit():
-        values = {"court": form.court.data.strip(), "date": form.date.data,
-                  "time": form.time.data, "courtroom": (form.courtroom.data or "").strip(),
-                  "purpose": form.purpose.data}
-        changed = [k for k in HEARING_FIELDS if getattr(hearing, k) != values[k]]
+        values = form.values()
+        changed = [k for k, v in values.items() if getattr(hearing, k) != v]
         if not changed:
             form.form_errors.append("Nothing was changed: change the date, time, court, room "
                                     "or purpose, or go back to the referral")
@@ -592,7 +578,7 @@ def change_hearing(hearing_id: int):
 def vacate_hearing(hearing_id: int):
     """Vacate a hearing (taken out of the list), with the reason. It stays on the referral,
     marked; today's hearings, court lists and letters no longer count it."""
-    hearing, ref = _hearing_or_404(hearing_id)
+    hearing, ref = get_on_referral_or_404(Hearing, hearing_id)
     form = VacateHearingForm()
     if hearing.is_vacated:
         flash("That hearing was already vacated.", "info")
@@ -708,13 +694,14 @@ def _hand_over_follow_ups(ref: Referral, to_user: int) -> list[int]:
     """Open follow-ups on `ref` that were left with someone no longer on its teams (after a
     transfer, the sending team's staff) go to the newly assigned practitioner; audited
     (inside the caller's writing())."""
-    ids = [f.id for f in FollowUp.select(FollowUp.id).where(left_behind(ref))]
+    teams = working_teams(ref)
+    ids = [f.id for f in FollowUp.select(FollowUp.id).where(left_behind(ref, teams))]
     if ids:
         # The condition is checked again as the rows are written (one done or reassigned
         # meanwhile is left alone), and the version moves on, so a change form opened
         # before is refused as stale.
         (FollowUp.update(assigned_to=to_user, version=FollowUp.version + 1)
-         .where(FollowUp.id.in_(ids) & left_behind(ref)).execute())
+         .where(FollowUp.id.in_(ids) & left_behind(ref, teams)).execute())
         ids = [f.id for f in FollowUp.select(FollowUp.id)
                .where(FollowUp.id.in_(ids) & (FollowUp.assigned_to == to_user))]
         for follow_up_id in ids:
@@ -967,10 +954,7 @@ def record_needs(referral_id: int):
 @role_required(*CASEWORKERS)
 def needs_assessment(assessment_id: int):
     """One needs assessment, with what changed since the one before it on the referral."""
-    assessment = NeedsAssessment.get_or_none(NeedsAssessment.id == assessment_id)
-    if assessment is None:
-        abort(404)
-    ref = get_referral_or_404(assessment.referral_id)
+    assessment, ref = get_on_referral_or_404(NeedsAssessment, assessment_id)
     history = list(NeedsAssessment.select(NeedsAssessment, User.name)
                    .join(User, on=(NeedsAssessment.assessed_by == User.id), attr="assessor")
                    .where(NeedsAssessment.referral == ref.id)
@@ -1001,30 +985,18 @@ def add_follow_up(referral_id: int):
         return _referral_page_with(ref, follow_up_form=form)
     with writing():
         follow_up = FollowUp.create(referral=ref, person=ref.person_id, team=_acting_team(ref),
-                                    due_date=form.due_date.data, what=form.what.data.strip(),
-                                    assigned_to=form.assigned_to.data, created_by=current_user.id)
+                                    created_by=current_user.id, **form.values())
         audit("follow_up.created", object_type="follow_up", object_id=follow_up.id,
               person_id=ref.person_id, team_id=ref.team_id)
     flash("Follow-up added.", "success")
     return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
 
 
-def _follow_up_or_404(follow_up_id: int) -> tuple[FollowUp, Referral]:
-    """A follow-up on a referral the user's teams can see, and that referral."""
-    follow_up = FollowUp.get_or_none(FollowUp.id == follow_up_id)
-    if follow_up is None:
-        abort(404)
-    return follow_up, get_referral_or_404(follow_up.referral_id)
-
-
-FOLLOW_UP_FIELDS = ("what", "due_date", "assigned_to_id")
-
-
 @bp.route("/follow-ups/<int:follow_up_id>/change", methods=["GET", "POST"])
 @role_required(*CASEWORKERS)
 def change_follow_up(follow_up_id: int):
     """Reschedule, reassign or reword an open follow-up (the teams working the referral)."""
-    follow_up, ref = _follow_up_or_404(follow_up_id)
+    follow_up, ref = get_on_referral_or_404(FollowUp, follow_up_id)
     if follow_up.is_done:
         flash("That follow-up is done. Add a new one if there is more to do.", "info")
         return redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
@@ -1038,16 +1010,13 @@ def change_follow_up(follow_up_id: int):
     if request.method == "GET":
         form.assigned_to.data, form.version.data = follow_up.assigned_to_id, str(follow_up.version)
     if form.validate_on_submit():
-        values = {"what": form.what.data.strip(), "due_date": form.due_date.data,
-                  "assigned_to_id": form.assigned_to.data}
-        changed = [k for k in FOLLOW_UP_FIELDS if getattr(follow_up, k) != values[k]]
+        values = form.values()
+        changed = [k for k, v in values.items() if getattr(follow_up, k) != v]
         if not changed:
             flash("Nothing was changed.", "info")
             return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
         with writing():
-            saved = update_if_version(follow_up, int(form.version.data or 0),
-                                      what=values["what"], due_date=values["due_date"],
-                                      assigned_to=values["assigned_to_id"])
+            saved = update_if_version(follow_up, int(form.version.data or 0), **values)
             if saved:
                 audit("follow_up.changed", object_type="follow_up", object_id=follow_up.id,
                       person_id=ref.person_id, team_id=ref.team_id,
@@ -1066,7 +1035,7 @@ def change_follow_up(follow_up_id: int):
 @role_required(*CASEWORKERS)
 def complete_follow_up(follow_up_id: int):
     """Mark a follow-up done."""
-    follow_up, ref = _follow_up_or_404(follow_up_id)
+    follow_up, ref = get_on_referral_or_404(FollowUp, follow_up_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

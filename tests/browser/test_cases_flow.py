@@ -69,6 +69,22 @@ def test_register_assess_note_and_amend(page, users, team_a):
     expect(page.locator("#flash-messages")).to_contain_text("Hearing changed.")
     expect(page.locator("#hearings ~ table")).to_contain_text(f"{later.day} ")
 
+    # A follow-up is added, then moved to another day.
+    page.get_by_text("Add a follow-up").click()
+    page.get_by_label("What needs doing").fill("Check GP registration went through")
+    page.get_by_label("Due date").fill(later.isoformat())
+    page.get_by_role("button", name="Add follow-up").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Follow-up added.")
+    check_accessibility(page, "referral-with-hearing-and-follow-up")
+    screenshot(page, "cases-referral-hearing-follow-up")
+    page.locator("a", has_text="Check GP registration went through").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change a follow-up")
+    check_accessibility(page, "follow-up-change")
+    page.get_by_label("Due date").fill((later + dt.timedelta(days=1)).isoformat())
+    screenshot(page, "cases-follow-up-change")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Follow-up changed.")
+
     page.get_by_role("link", name="Record needs").click()
     page.locator("#mental_health_level-3").check()
     page.locator("#housing_level-2").check()

@@ -34,6 +34,9 @@ SCENARIOS = [
     # The least a signed-in page costs: the find-a-person fragment with nothing typed
     # (session, user and teams, CSRF token, security headers; no rows, no layout).
     ("signed-in floor (empty fragment)", "/people", "practitioner", HTMX),
+    # The least a whole signed-in page costs: the note search form, nothing typed (the
+    # above, plus the layout: header, navigation, footer; no rows, no audit event).
+    ("signed-in floor (whole page)", "/people/notes", "practitioner"),
     ("caseload", "/people", "practitioner"),
     ("find a person", "/people?q=smi", "practitioner"),
     ("find a person (as you type)", "/people?q=smi", "practitioner", HTMX),

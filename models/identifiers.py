@@ -43,8 +43,8 @@ def normalise_pnc_id(value: str | None) -> str:
 
 def pnc_id_spellings(value: str | None) -> list[str]:
     """Every way the same PNC id is written, as a record may hold it: the year in two or four
-    digits, the serial with or without leading zeros (98/0123456Z, 1998/123456Z and
-    98/123456Z are one id). Empty for an id that is not valid."""
+    digits, the serial with or without leading zeros (98/0123456G, 1998/123456G and
+    98/123456G are one id). Empty for an id that is not valid."""
     match = _PNC_ID.match(normalise_pnc_id(value))
     if not match:
         return []
@@ -57,6 +57,27 @@ def pnc_id_spellings(value: str | None) -> list[str]:
 
 
 def pnc_id_is_valid(value: str | None) -> bool:
-    """A PNC id: year (2 or 4 digits) / serial number (up to 7 digits) and a check letter
-    (I, O and S are never used as check letters), e.g. 98/123456Z or 2019/0012345K."""
+    """A PNC id in the police format: year (2 or 4 digits) / serial number (up to 7 digits)
+    and a check letter (I, O and S are never used as check letters), e.g. 98/123456G or
+    2019/0012345G. The letter itself is checked by `pnc_check_letter_matches`."""
     return bool(_PNC_ID.match(normalise_pnc_id(value)))
+
+
+# The check letter is the remainder of the two-digit year and the seven-digit serial, read
+# as one number (YYNNNNNNN), divided by 23, as a letter of this alphabet (Z for 0).
+_PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
+
+
+def pnc_check_letter(year: str, serial: str) -> str:
+    """The check letter of the PNC id with this year (2 or 4 digits) and serial."""
+    return _PNC_CHECK_LETTERS[int(year[-2:] + serial.zfill(7)) % 23]
+
+
+def pnc_check_letter_matches(value: str | None) -> bool:
+    """True for a PNC id in the police format whose check letter is the one its year and
+    serial give: a mistyped digit or letter almost always fails it."""
+    match = _PNC_ID.match(normalise_pnc_id(value))
+    if not match:
+        return False
+    year, serial, letter = match.groups()
+    return pnc_check_letter(year, serial) == letter

@@ -67,6 +67,7 @@ def test_practitioner_registers_a_person_with_their_first_referral(client_as, te
     ("given_name", "", "Enter the person&#39;s given name"),
     ("family_name", "Okafor\x07", "must not contain control characters"),
     ("pnc_id", "../../etc/passwd", "Enter a PNC ID in the police format"),
+    ("pnc_id", "98/123456H", "The check letter of this PNC ID does not match its numbers"),
     ("ethnicity", "martian", "from the list"),
     ("source", "the moon", "from the list"),
     ("reason", "r" * 4001, "Reason for referral must be 4,000 characters or fewer"),
@@ -259,10 +260,10 @@ def test_later_name_words_of_other_teams_people_do_not_crowd_out_mine(client_as,
 
 def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
     person = make_person(given_name="Dev", family_name="Patel", date_of_birth=dt.date(1979, 3, 27),
-                         nhs_number=VALID_NHS, pnc_id="98/123456Z")
+                         nhs_number=VALID_NHS, pnc_id="98/123456G")
     make_referral(person, team_a)
     client = client_as("practitioner")
-    for q in ("27/03/1979", "1979-03-27", "patel 27/03/1979", "943 476 5919", "98/123456z",
+    for q in ("27/03/1979", "1979-03-27", "patel 27/03/1979", "943 476 5919", "98/123456g",
               "27.03.79", "patel 27-03-79", "27 3 79", "27 March 1979", "dev 27 mar 1979"):
         page = client.get(f"/people?q={q}").get_data(as_text=True)
         assert "Dev Patel" in results(page), q
@@ -270,19 +271,19 @@ def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
 
 
 def test_a_pnc_id_is_found_however_its_year_and_serial_are_written(client_as, team_a):
-    """98/123456Z, 98/0123456Z and 1998/123456Z are one id: the search box and the duplicate
+    """98/123456G, 98/0123456G and 1998/123456G are one id: the search box and the duplicate
     check both know it."""
-    person = make_person(given_name="Dev", family_name="Patel", pnc_id="98/123456Z")
+    person = make_person(given_name="Dev", family_name="Patel", pnc_id="98/123456G")
     make_referral(person, team_a)
     client = client_as("practitioner")
-    for q in ("98/0123456Z", "1998/123456z", "1998/0123456Z", "98/123456Z"):
+    for q in ("98/0123456G", "1998/123456g", "1998/0123456G", "98/123456G"):
         assert "Dev Patel" in results(client.get("/people", query_string={"q": q}).get_data(
             as_text=True)), q
     for q in ("98/123457Z", "97/123456Z", "98/123456Y"):
         assert "Dev Patel" not in results(client.get("/people", query_string={"q": q})
                                           .get_data(as_text=True)), q
     page = client.post_form("/people/new", register_data(
-        team_a, nhs_number="", pnc_id="1998/0123456Z")).get_data(as_text=True)
+        team_a, nhs_number="", pnc_id="1998/0123456G")).get_data(as_text=True)
     assert "same pnc id" in page and Person.select().count() == 1
 
 
@@ -331,18 +332,18 @@ def test_access_is_requested_from_a_likely_match_the_search_box_would_not_find(
     similar = make_person(given_name="Amarah", family_name="Okafur",
                           date_of_birth=dt.date(1988, 4, 12))
     similar_referral = make_referral(similar, team_b)
-    same_pnc = make_person(given_name="Someone", family_name="Else", pnc_id="98/123456Z")
+    same_pnc = make_person(given_name="Someone", family_name="Else", pnc_id="98/123456G")
     make_referral(same_pnc, team_b)
     client = client_as("practitioner")
     page = client.post_form("/people/new", register_data(
-        team_a, nhs_number="", pnc_id="98/123456Z")).get_data(as_text=True)
+        team_a, nhs_number="", pnc_id="98/123456G")).get_data(as_text=True)
     assert page.count("Known to another team") == 2
     assert "Okafur" not in page and "Someone" not in page
     tokens = likely_match_buttons(page)
     assert len(tokens) == 2 and Person.select().count() == 2  # nothing registered
     # A token does not show the record's id: the same match gives a different one each time.
     again = likely_match_buttons(client.post_form("/people/new", register_data(
-        team_a, nhs_number="", pnc_id="98/123456Z")).get_data(as_text=True))
+        team_a, nhs_number="", pnc_id="98/123456G")).get_data(as_text=True))
     assert not set(tokens) & set(again)
     import base64
     import json
@@ -464,6 +465,27 @@ def test_editing_a_person_is_audited_and_a_stale_form_is_refused(client_as, team
     before = len(actions("person.viewed"))
     client.get(f"/people/{person.id}/edit")
     assert [e.detail for e in actions("person.viewed")][before:] == ["edit form"]
+
+
+def test_a_pnc_id_held_before_check_letters_were_checked_does_not_stop_other_changes(
+        client_as, team_a):
+    """A PNC id with a wrong check letter, saved before letters were checked, is kept when
+    other details change; typed anew (or changed) it must pass the check."""
+    person = make_referral(make_person(given_name="Ola", family_name="Ade",
+                                       pnc_id="98/123456H"), team_a).person
+    client = client_as("practitioner")
+    data = {"given_name": "Olamide", "family_name": "Ade", "date_of_birth": "1990-01-05",
+            "gender": "man", "ethnicity": "black_african", "first_language": "English",
+            "housing_status": "settled", "pnc_id": "98/123456h", "version": "1"}
+    assert client.post_form(f"/people/{person.id}/edit", data).status_code == 303
+    assert Person.get_by_id(person.id).given_name == "Olamide"
+    changed = client.post_form(f"/people/{person.id}/edit",
+                               dict(data, pnc_id="98/123458H", version="2"))
+    assert "The check letter of this PNC ID does not match" in changed.get_data(as_text=True)
+    assert Person.get_by_id(person.id).pnc_id == "98/123456H"
+    fixed = client.post_form(f"/people/{person.id}/edit",
+                             dict(data, pnc_id="98/123456G", version="2"))
+    assert fixed.status_code == 303 and Person.get_by_id(person.id).pnc_id == "98/123456G"
 
 
 def test_consent_needs_its_date(client_as, team_a):

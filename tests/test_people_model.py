@@ -4,7 +4,7 @@ from flask import g
 
 from blueprints.case_access import get_person_or_404, get_referral_or_404
 from models.identifiers import (format_nhs_number, nhs_number_is_valid, normalise_pnc_id,
-                                pnc_id_is_valid)
+                                pnc_check_letter_matches, pnc_id_is_valid)
 from models.people import Person, Referral, ReferralShare, StatusChangeRefused
 from models.timeline import TimelineEvent, add_timeline_event
 from tests.factories import make_person, make_referral, make_team, make_user
@@ -35,9 +35,24 @@ def test_nhs_number_is_shown_three_three_four():
     assert format_nhs_number("9434765919") == "943 476 5919"
 
 
-@pytest.mark.parametrize("pnc", ["98/123456Z", "2019/0012345K", " 12/34a "])
+@pytest.mark.parametrize("pnc", ["98/123456G", "2019/0012345K", " 12/34a "])
 def test_pnc_ids_in_the_police_format_pass(pnc):
     assert pnc_id_is_valid(pnc)
+
+
+# 98/123456: 980123456 = 23 x 42614063 + 7, and the 8th letter of ZABCDEFGH... is G.
+# 2019/0012345: 190012345 = 23 x 8261406 + 7, G again; 12/34: 120000034 = 23 x 5217392 + 18
+# (ZABCDEFGHJKLMNPQRTUVWXY: U); 81/154257: 810154257 = 23 x 35224098 + 3 (C).
+@pytest.mark.parametrize("pnc", ["98/123456G", "98/0123456G", "1998/123456G", "2019/0012345G",
+                                 " 12/34u ", "1981/0154257C"])
+def test_a_pnc_check_letter_worked_out_by_hand_matches(pnc):
+    assert pnc_check_letter_matches(pnc)
+
+
+@pytest.mark.parametrize("pnc", ["98/123456H", "98/123465G", "89/123456G", "2019/0012345K",
+                                 "1981/0154257D", "98/123456", "<script>", ""])
+def test_a_mistyped_pnc_id_fails_its_check_letter(pnc):
+    assert not pnc_check_letter_matches(pnc)
 
 
 @pytest.mark.parametrize("pnc", ["123456Z", "98/123456", "98/12345678Z", "98/123456I",

@@ -9,7 +9,7 @@ import random
 
 from models.base import utcnow, writing
 from models.follow_ups import FollowUp, london_today
-from models.identifiers import nhs_number_is_valid
+from models.identifiers import nhs_number_is_valid, pnc_check_letter
 from models.needs import NEED_DOMAINS, NeedRating, NeedsAssessment
 from models.notes import CaseNote
 from models.people import Hearing, Person, Referral, ReferralShare
@@ -89,6 +89,12 @@ def demo_nhs_number(n: int) -> str:
             return number
 
 
+def demo_pnc_id(rng) -> str:
+    """A PNC id in the police format with its right check letter."""
+    year, serial = f"{rng.randint(10, 25):02d}", str(rng.randint(1000, 999999))
+    return f"{year}/{serial}{pnc_check_letter(year, serial)}"
+
+
 def _weighted(rng, pairs):
     keys, weights = zip(*pairs)
     return rng.choices(keys, weights=weights)[0]
@@ -123,8 +129,7 @@ def seed_demo(demo) -> None:
                 gender="woman" if woman else rng.choice(["man"] * 20 + ["non_binary"]),
                 ethnicity=_weighted(rng, ETHNIC_MIX),
                 nhs_number=MARKER_NHS if n == 0 else demo_nhs_number(n + 1),
-                pnc_id=(f"{rng.randint(10, 25):02d}/{rng.randint(1000, 999999)}"
-                        f"{rng.choice('ABCDEFGHJKLMNPQRTUVWXYZ')}" if rng.random() < 0.6 else None),
+                pnc_id=demo_pnc_id(rng) if rng.random() < 0.6 else None,
                 phone=fake.phone_number() if rng.random() < 0.7 else "",
                 address=fake.address() if rng.random() < 0.6 else "",
                 housing_status=rng.choice(["settled", "temporary", "supported", "sofa_surfing",

@@ -58,7 +58,7 @@ def parse_date(text: str) -> dt.date | None:
 
 def parse_query(q: str | None) -> Query:
     """Split a search box entry into an NHS number, a PNC id, a date of birth and name
-    words ("smith 12/03/1985", "943 476 5919", "98/123456Z")."""
+    words ("smith 12/03/1985", "943 476 5919", "98/123456G")."""
     q = (q or "").strip()[:200]
     query = Query()
     digits = normalise_nhs_number(q)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from models.follow_ups import london_today
 from models.identifiers import (nhs_number_is_valid, normalise_nhs_number, normalise_pnc_id,
-                                pnc_id_is_valid)
+                                pnc_check_letter_matches, pnc_id_is_valid)
 from models.needs import MAX_NEED_NOTE, NEED_DOMAINS, NEED_LEVELS
 from models.notes import MAX_NOTE_LENGTH, NOTE_TYPES
 from models.people import (COMMUNICATION_NEEDS, CONSENT_SCOPES, ETHNIC_GROUPS, GENDERS,
@@ -121,9 +121,21 @@ class PersonFields(CaseForm):
                 raise ValidationError("Enter a valid NHS number: 10 digits, like 943 476 5919 "
                                       "(the last digit is a check digit)")
 
+    # The PNC id the record holds already (set by the edit page): kept as it is, it is not
+    # refused for its check letter, so an id saved before letters were checked does not
+    # stop every other change to the record.
+    kept_pnc_id: str | None = None
+
     def validate_pnc_id(self, field):
-        if field.data and field.data.strip() and not pnc_id_is_valid(field.data):
-            raise ValidationError("Enter a PNC ID in the police format, like 98/123456Z")
+        if not (field.data and field.data.strip()):
+            return
+        if not pnc_id_is_valid(field.data):
+            raise ValidationError("Enter a PNC ID in the police format, like 98/123456G")
+        if normalise_pnc_id(field.data) == self.kept_pnc_id:
+            return
+        if not pnc_check_letter_matches(field.data):
+            raise ValidationError("The check letter of this PNC ID does not match its numbers: "
+                                  "check the ID against the custody or court record")
 
     def validate_consent_date(self, field):
         if field.data and field.data > london_today():

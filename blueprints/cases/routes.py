@@ -367,6 +367,7 @@ def edit(person_id: int):
     """Change a person's details (a stale form is refused, not applied)."""
     person = get_person_or_404(person_id)
     form = PersonForm(obj=person if request.method == "GET" else None)
+    form.kept_pnc_id = person.pnc_id
     if request.method == "GET":
         form.communication_needs.data = person.communication_need_keys
         form.consent_scope.data = person.consent_scope or ""

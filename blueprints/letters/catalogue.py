@@ -56,7 +56,7 @@ CATALOGUE: tuple[Group, ...] = (
         _f("gender", "Gender", "Female"),
         _f("ethnicity", "Ethnic group (ONS 2021 categories)", "Black, Black British, Caribbean or African: African"),
         _f("nhs_number", "NHS number, spaced 3-3-4", "943 476 5919"),
-        _f("pnc_id", "Police National Computer id", "2019/0123456X"),
+        _f("pnc_id", "Police National Computer id", "2019/0123456E"),
         _f("address", "Postal address on one line", "12 Canal Street, London N1 7AB"),
         _f("phone", "Contact telephone number", "07700 900123"),
         _f("housing_status", "Housing situation", "No fixed abode"),

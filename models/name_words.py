@@ -13,11 +13,10 @@ migration of its own.
 """
 from __future__ import annotations
 
-import unicodedata
-
 from peewee import SQL, Expression, PostgresqlDatabase, fn
 
 from .base import db
+from .search import ACCENTED, PLAIN
 
 TABLE = "person_later_words"
 # What separates the words of a name: the rest of a name starts after the first of these.
@@ -43,23 +42,7 @@ def _words_sqlite(row: str) -> str:
     return f"{given} || ' ' || {family} || ' ' || coalesce({row}.preferred_name, '')"
 
 
-def _accent_map() -> tuple[str, str]:
-    """Latin letters with accents and the plain letter each folds to ("ñ" -> "n", "Ç" ->
-    "c"), for PostgreSQL's translate(): its 'simple' configuration keeps accents, where
-    SQLite's index and the typed words (name keys) drop them. Sorted, so the expression's
-    text never changes between runs."""
-    accented, plain = [], []
-    for code in range(0xC0, 0x250):
-        letter = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFKD", letter)
-                       if not unicodedata.combining(c))
-        if base != letter and len(base) == 1 and base.isascii() and base.isalpha():
-            accented.append(letter)
-            plain.append(base.lower())
-    return "".join(accented), "".join(plain)
-
-
-_ACCENTED, _PLAIN = _accent_map()
+_ACCENTED, _PLAIN = ACCENTED, PLAIN
 # PostgreSQL: the same words, as the expression the index is built on (a query must use
 # exactly this text for the planner to match it to the index).
 _FIRST_WORD = "'^[^[:space:]''\u2019.-]+[[:space:]''\u2019.-]*'"

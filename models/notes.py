@@ -12,7 +12,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Text
 from .accounts import Team, User
 from .base import BaseModel, utcnow
 from .people import Person, Referral
-from .search import FullText
+from .search import FullText, pg_folded
 
 NOTE_TYPES = {
     "contact": "Contact",
@@ -155,14 +155,17 @@ NOTE_READER_TRIGGER_NAMES = [t.split()[2] for t in NOTE_READER_TRIGGERS]
 # beginnings (B: one list, where a prefix search "hostel:*" gathers the lists of every
 # word so beginning before it can start) and the user's teams at A, so a typed "t3" never
 # matches a reader. Kept by the triggers below (the readers as on SQLite; the words
-# as the text is written or amended). Migration 015 creates these as they are here: a
-# change needs a migration.
+# as the text is written or amended). Migration 015 creates these as they are here, and
+# 094 gave the words their accents folded: a change needs a migration.
 PG_PREFIX_LETTERS = 7
 
 
 def search_doc_sql(note: str) -> str:
     """The search_doc of the case_note row `note`, worked out afresh."""
-    words = f"to_tsvector('simple', coalesce({note}.body, ''))"
+    # The text without accents, as SQLite's index keeps it ("cafe" finds "café"; the typed
+    # words are folded too).
+    body = pg_folded(f"coalesce({note}.body, '')")
+    words = f"to_tsvector('simple', {body})"
     prefixes = (f"(SELECT string_agg(DISTINCT left(w.lexeme, k), ' ') FROM unnest({words}) "
                 f"AS w, generate_series(1, {PG_PREFIX_LETTERS}) AS k "
                 "WHERE length(w.lexeme) >= k)")

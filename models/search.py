@@ -213,6 +213,34 @@ def fold(text: str) -> str:
                    if not unicodedata.combining(c))
 
 
+def _accent_map() -> tuple[str, str]:
+    """Latin letters with accents and the plain letter each folds to ("ñ" -> "n", "Ç" ->
+    "c"), for PostgreSQL's translate(): its 'simple' configuration keeps accents, where
+    SQLite's indexes and the typed words drop them. Sorted, so an expression built on it
+    (which an index may be built on) never changes between runs."""
+    accented, plain = [], []
+    for code in range(0xC0, 0x250):
+        letter = chr(code)
+        base = fold(letter)
+        if base != letter and len(base) == 1 and base.isascii() and base.isalpha():
+            accented.append(letter)
+            plain.append(base.lower())
+    return "".join(accented), "".join(plain)
+
+
+ACCENTED, PLAIN = _accent_map()
+# Accents written as separate characters (an "e" followed by U+0301): translate() drops
+# what it has no replacement for.
+_MARKS = "".join(chr(c) for c in range(0x300, 0x370))
+
+
+def pg_folded(expression: str) -> str:
+    """PostgreSQL: the text of the SQL `expression` without accents, as `fold` and SQLite's
+    index (remove_diacritics) leave it: letters with accents are folded, separate accent
+    characters dropped. Plain ASCII text comes out as it went in."""
+    return f"translate({expression}, '{ACCENTED}{_MARKS}', '{PLAIN}')"
+
+
 def _folded_with_places(text: str) -> tuple[str, list[int] | range]:
     """`text` folded, and for each character of the folded text the index of the
     character of `text` it came from (one may fold to several: "ﬁ" -> "fi"). Plain ASCII,

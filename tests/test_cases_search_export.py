@@ -30,6 +30,23 @@ def test_search_finds_my_notes_highlighted_and_hides_others(client_as, team_a, t
     assert AuditEvent.select().where(AuditEvent.action == "note.searched").count() == 3
 
 
+def test_search_finds_words_whatever_their_accents(client_as, team_a, users):
+    """"cafe" finds "café" and "café" finds "cafe", on both databases, and an accent written
+    as a separate character ("e" + U+0301) is folded as well."""
+    referral = make_referral(make_person(given_name="Zoë", family_name="Núñez"), team_a)
+    make_note(referral, users["practitioner"], "Met Zoë at the café by the station")
+    make_note(referral, users["practitioner"], "Cafe\u0301 closed; spoke to Jose\u0301 instead")
+    make_note(referral, users["practitioner"], "Nothing about that here")
+    client = client_as("practitioner")
+
+    def found(q):
+        page = client.get("/people/notes", query_string={"q": q}).get_data(as_text=True)
+        return page.split('id="note-results"')[1].count('<li class="nhsuk-card')
+
+    assert [found(q) for q in ("cafe", "café", "CAFÉ", "zoe", "zoë station", "jose",
+                               "josé", "cafeteria")] == [2, 2, 2, 1, 1, 1, 1, 0]
+
+
 def test_search_never_shows_another_teams_safeguarding_notes(client_as, app, team_a, team_b,
                                                              users, other_team_user):
     from models.people import ReferralShare

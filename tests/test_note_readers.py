@@ -233,6 +233,47 @@ def test_the_postgres_migration_gives_existing_notes_their_search_doc(team_a, te
             "@@ to_tsquery('simple', 'rollback')").fetchone() == (1,)
 
 
+@postgres_only
+def test_migration_094_folds_the_accents_of_notes_written_before(team_a, team_b, users):
+    """Notes written before 094 kept their accents in search_doc, so "cafe" did not find
+    "café"; after it they are found, the trigger functions fold what is written next, and
+    every note's search_doc is what the code works out."""
+    import importlib
+
+    from models.notes import PG_NOTE_SEARCH_FUNCTIONS
+    from models.search import pg_folded
+    remade = importlib.import_module("migrations.094_note_search_accents").REMADE
+
+    def as_before(sql):  # the functions as migration 015 made them, accents kept
+        for row in ("NEW", "case_note"):
+            sql = sql.replace(pg_folded(f"coalesce({row}.body, '')"), f"coalesce({row}.body, '')")
+        return sql.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+
+    def found(scratch, word):
+        return scratch.execute_sql("SELECT count(*) FROM case_note WHERE search_doc @@ "
+                                   "to_tsquery('simple', %s)", [f"{word}:*D"]).fetchone()[0]
+
+    make_note(make_referral(team=team_a), users["practitioner"], "Zoë waited at the café")
+    with postgres_scratch("094") as scratch:
+        migrations = all_migrations_but(scratch, "094_note_search_accents")
+        for statement in PG_NOTE_SEARCH_FUNCTIONS:
+            if statement.split()[2].split("(")[0] in remade:
+                scratch.execute_sql(as_before(statement))
+        notes_written_before(scratch, team_a, team_b, users)
+        assert (found(scratch, "cafe"), found(scratch, "café"), found(scratch, "hostel")) == (
+            0, 1, 2)
+        migrations.run()
+        assert (found(scratch, "cafe"), found(scratch, "zoe"), found(scratch, "hostel")) == (
+            1, 1, 2)
+        scratch.execute_sql(  # a note written after
+            "INSERT INTO case_note (id, person_id, referral_id, team_id, author_id, note_type,"
+            " body, created_at, amendment_count, version) SELECT id + 100, person_id, "
+            "referral_id, team_id, author_id, note_type, 'Another café', created_at, 0,"
+            " 1 FROM case_note ORDER BY id LIMIT 1")
+        assert found(scratch, "cafe") == 2
+        index_is_in_step(scratch)
+
+
 def test_search_pages_on_past_the_newest_notes_it_walks_first(monkeypatch, team_a, team_b,
                                                               users, other_team_user):
     """PostgreSQL walks the newest notes first and asks the index for the rest: the two

@@ -63,6 +63,15 @@ def test_my_open_referrals_are_read_in_page_order_not_sorted(app, users, team_a)
         assert "Sort" not in plan, plan
 
 
+def test_only_the_page_order_index_of_my_open_referrals_is_left(app):
+    """Migration 060, run after 016 on a new database, made again the index 016 dropped;
+    with both, PostgreSQL sorted all of a practitioner's open referrals (095 drops it)."""
+    indexes = {i.name: i.columns for i in db.obj.get_indexes("referral")}
+    assert "referral_assignee_status" not in indexes
+    assert indexes["referral_assignee_open"] == ["assigned_to_id", "status", "received_at", "id",
+                                                 "team_id"]
+
+
 def test_a_typed_name_is_a_range_of_the_name_index(app, team_a):
     """Find a person: "smi" is read from where the names begin with it, not from "a"
     onwards (on PostgreSQL through migration 017's byte-ordered indexes)."""

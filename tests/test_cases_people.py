@@ -258,6 +258,27 @@ def test_later_name_words_of_other_teams_people_do_not_crowd_out_mine(client_as,
     assert "Imran" not in results(client.get("/people?q=kh").get_data(as_text=True))
 
 
+def test_several_name_words_each_start_either_name_in_name_order(client_as, team_a, team_b):
+    """Each typed word starts the given or the family name (two may start the same one),
+    and the list is in family name order: on SQLite the words are read one family-name
+    word at a time, then the given name alone, and merged."""
+    for given, family, team in [("Chloe", "Aaron", team_a), ("Carl", "Cole", team_a),
+                                ("Zoe", "Clark", team_a), ("Ann", "Brown", team_a),
+                                ("Jo", "Smith", team_a), ("Sam", "Jones", team_a),
+                                ("Jo", "Jones", team_a), ("Cath", "Cane", team_b)]:
+        make_referral(make_person(given_name=given, family_name=family), team)
+    client = client_as("practitioner")
+
+    def names(q):
+        page = results(client.get("/people", query_string={"q": q}).get_data(as_text=True))
+        return re.findall(r'<a href="/people/\d+">([^<]+)</a>', page)
+
+    assert names("c c") == ["Chloe Aaron", "Zoe Clark", "Carl Cole"]
+    assert names("c ch") == names("ch c") == ["Chloe Aaron"]
+    assert names("j s") == names("s j") == ["Sam Jones", "Jo Smith"]
+    assert names("c c c") == ["Chloe Aaron", "Zoe Clark", "Carl Cole"]
+
+
 def test_find_by_date_of_birth_nhs_number_and_pnc_id(client_as, team_a):
     person = make_person(given_name="Dev", family_name="Patel", date_of_birth=dt.date(1979, 3, 27),
                          nhs_number=VALID_NHS, pnc_id="98/123456G")

@@ -215,29 +215,41 @@ def fold(text: str) -> str:
 
 def _accent_map() -> tuple[str, str]:
     """Latin letters with accents and the plain letter each folds to ("ñ" -> "n", "Ç" ->
-    "c"), for PostgreSQL's translate(): its 'simple' configuration keeps accents, where
-    SQLite's indexes and the typed words drop them. Sorted, so an expression built on it
-    (which an index may be built on) never changes between runs."""
+    "c", "ễ" -> "e"): what SQLite's indexes (unicode61, remove_diacritics 2) fold, and no
+    more (Greek, Cyrillic and ligatures keep theirs there), for PostgreSQL's translate()
+    and for the words typed into a search PostgreSQL answers. Sorted, so an expression
+    built on it (which an index may be built on) never changes between runs."""
     accented, plain = [], []
-    for code in range(0xC0, 0x250):
-        letter = chr(code)
-        base = fold(letter)
-        if base != letter and len(base) == 1 and base.isascii() and base.isalpha():
-            accented.append(letter)
-            plain.append(base.lower())
+    for first, last in _LATIN_WITH_ACCENTS:
+        for code in range(first, last):
+            letter = chr(code)
+            base = fold(letter)
+            if base != letter and len(base) == 1 and base.isascii() and base.isalpha():
+                accented.append(letter)
+                plain.append(base.lower())
     return "".join(accented), "".join(plain)
 
 
+# Latin-1 Supplement to Latin Extended-B, and Latin Extended Additional (Vietnamese).
+_LATIN_WITH_ACCENTS = ((0xC0, 0x250), (0x1E00, 0x1F00))
 ACCENTED, PLAIN = _accent_map()
-# Accents written as separate characters (an "e" followed by U+0301): translate() drops
-# what it has no replacement for.
+# Accents written as separate characters (an "e" followed by U+0301): dropped, as SQLite
+# drops them (translate() drops what it has no replacement for).
 _MARKS = "".join(chr(c) for c in range(0x300, 0x370))
+_LATIN_FOLD = str.maketrans(ACCENTED, PLAIN, _MARKS)
+
+
+def fold_latin(text: str) -> str:
+    """`text` with Latin letters' accents folded as SQLite's indexes fold them ("Nguyễn" ->
+    "Nguyen"; "Сергей" and "Søren" unchanged): what a word typed into a search
+    PostgreSQL answers is made, to meet the words `pg_folded` indexed."""
+    return text.translate(_LATIN_FOLD)
 
 
 def pg_folded(expression: str) -> str:
-    """PostgreSQL: the text of the SQL `expression` without accents, as `fold` and SQLite's
-    index (remove_diacritics) leave it: letters with accents are folded, separate accent
-    characters dropped. Plain ASCII text comes out as it went in."""
+    """PostgreSQL: the text of the SQL `expression` with Latin letters' accents folded, as
+    `fold_latin` and SQLite's indexes (remove_diacritics 2) leave it; separate accent
+    characters are dropped. Plain ASCII text comes out as it went in."""
     return f"translate({expression}, '{ACCENTED}{_MARKS}', '{PLAIN}')"
 
 

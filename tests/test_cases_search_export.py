@@ -45,6 +45,13 @@ def test_search_finds_words_whatever_their_accents(client_as, team_a, users):
 
     assert [found(q) for q in ("cafe", "café", "CAFÉ", "zoe", "zoë station", "jose",
                                "josé", "cafeteria")] == [2, 2, 2, 1, 1, 1, 1, 0]
+    # Vietnamese letters fold too; Cyrillic and Greek are found as written (neither
+    # database folds them), and characters that fold into several are harmless.
+    make_note(referral, users["practitioner"], "Spoke with Mr Nguyễn; interpreter for "
+              "Сергей; Έλενα called")
+    assert [found(q) for q in ("nguyen", "Nguyễn", "Сергей", "сергей", "Έλενα")] == [1] * 5
+    for q in ("⑴", "ﷺ", "ͺ", "housing ⑵", "ﬁne"):
+        assert client.get("/people/notes", query_string={"q": q}).status_code == 200, q
 
 
 def test_search_never_shows_another_teams_safeguarding_notes(client_as, app, team_a, team_b,

@@ -16,6 +16,7 @@ from models.identifiers import (nhs_number_is_valid, normalise_nhs_number, norma
 from models.name_words import later_word_starts
 from models.people import Person, Referral, name_key
 from models.prepared import prepared, team_list
+from models.search import fold_latin
 
 RESULTS_LIMIT = 25
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%y",
@@ -216,7 +217,8 @@ def _by_name_words(query: Query, team_ids: set[int] | None, limit: int) -> list[
     few people have a name of several words, so each word's list is short, and only those
     people are checked (past NAME_WORD_MATCHES for one word, the rest are not looked at)."""
     visible = Person.visible_condition(team_ids)
-    later = {word: _with_later_word(word, visible) for word in query.words}
+    later = {word: _with_later_word(later_word_key(typed), visible)
+             for word, typed in zip(query.words, query.typed)}
     candidates = sorted(set().union(*later.values()))
     if not candidates:
         return []
@@ -232,12 +234,21 @@ def _by_name_words(query: Query, team_ids: set[int] | None, limit: int) -> list[
     return found[:limit]
 
 
+def later_word_key(typed: str) -> str:
+    """A typed word as the later-words index holds words: lower case, letters and digits,
+    Latin letters' accents folded as the index folds them and nothing more ("Hằng" ->
+    "hang", but "Сергей" keeps its й, which a name key would turn into и)."""
+    return re.sub(r"[^\w]|_", "", fold_latin(typed.lower()))[:40]
+
+
 def _with_later_word(word: str, visible) -> list[int]:
     """Ids of people with a later word of a name starting with `word`: everyone's, from the
     index alone, when there are at most NAME_WORD_MATCHES (the caller then keeps the teams'
     people); otherwise the teams' people among them, asked of the index and the referrals
     together. Asked together every time, PostgreSQL expected thousands of matches and
     joined all of the teams' referrals first (25 ms for a word nobody has, against 1 ms)."""
+    if not word:
+        return []
     ids = [row[0] for row in Person.select(Person.id).where(later_word_starts(word))
            .limit(NAME_WORD_MATCHES + 1).tuples()]
     if len(ids) <= NAME_WORD_MATCHES:

@@ -9,7 +9,7 @@ from models.base import db, is_sqlite
 from models.notes import NOTE_TEXT, TEAM_ONLY_TYPES, CaseNote, pg_word_terms, reader_tag
 from models.people import Person
 from models.prepared import execute_fixed, prepared
-from models.search import first_match, fold, highlight, terms
+from models.search import first_match, fold_latin, highlight, terms
 
 RESULTS = 25
 SNIPPET = 320
@@ -65,8 +65,9 @@ RECENT = 5000
 def _postgres_ids(words: list[str], team_ids: set[int] | None, before_id: int | None,
                   limit: int) -> list[int]:
     """Matching note ids, newest first, on PostgreSQL (the search_doc of migration 015,
-    whose words have no accents since 094: the typed words lose theirs too)."""
-    words = [plain for plain in map(fold, words) if plain]
+    whose Latin letters have no accents since 094: the typed words lose theirs too, and
+    only those, so a word stays one word of letters that to_tsquery reads as it is)."""
+    words = [plain for plain in map(fold_latin, words) if plain]
     if not words:
         return []
     looked_up, checked = zip(*(pg_word_terms(word) for word in words))

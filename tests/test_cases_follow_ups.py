@@ -17,6 +17,48 @@ def follow_up(referral, user, due, what="Call GP", done=False):
                            done_at=dt.datetime(2026, 11, 1) if done else None)
 
 
+def test_the_referral_page_gives_each_field_its_own_id(client_as, team_a, users):
+    """The assign form and the follow-up form both have an "assigned_to": the follow-up's
+    label and error link went to the assign form's list."""
+    import collections
+    import re
+    referral = make_referral(team=team_a, assigned_to=users["practitioner"])
+    client = client_as("practitioner")
+    refused = client.post_form(f"/referrals/{referral.id}/follow-ups", {
+        "what": "Call GP", "due_date": "2026-12-08", "assigned_to": "999999"})
+    for page in (client.get(f"/referrals/{referral.id}").get_data(as_text=True),
+                 refused.get_data(as_text=True)):
+        ids = collections.Counter(re.findall(r'\sid="([^"]+)"', page))
+        assert [i for i, n in ids.items() if n > 1] == []
+    assert 'href="#follow-up-assigned-to"' in refused.get_data(as_text=True)
+
+
+def test_every_page_showing_a_referral_is_a_logged_view(client_as, team_a, users):
+    """The forms that show a referral and whose it is (changing a hearing or a follow-up,
+    a first needs assessment, sharing), and the whole page shown again with a refused
+    form when JavaScript is off, are logged as views as the referral page is."""
+    referral = make_referral(team=team_a, assigned_to=users["practitioner"])
+    hearing = make_hearing(referral)
+    item = follow_up(referral, users["practitioner"], dt.date(2026, 12, 8))
+    client = client_as("manager")
+
+    def views():
+        return [(e.action, e.detail) for e in AuditEvent.select().where(
+            AuditEvent.action.in_(["referral.viewed", "person.viewed"])).order_by(AuditEvent.id)]
+
+    for url in (f"/hearings/{hearing.id}/change", f"/follow-ups/{item.id}/change",
+                f"/referrals/{referral.id}/needs", f"/referrals/{referral.id}/share"):
+        assert client.get(url).status_code == 200, url
+    client.post_form(f"/referrals/{referral.id}/hearings", {"court": ""})
+    client.post_form(f"/people/{referral.person_id}/notes",
+                     {"referral": referral.id, "note_type": "contact", "body": ""})
+    assert views() == [("referral.viewed", "hearing change form"),
+                       ("referral.viewed", "follow-up change form"),
+                       ("referral.viewed", "needs form"), ("referral.viewed", "share form"),
+                       ("referral.viewed", "with a form refused"),
+                       ("person.viewed", "with a note refused")]
+
+
 def test_adding_and_completing_a_follow_up(client_as, team_a, users):
     referral = make_referral(team=team_a)
     client = client_as("practitioner")
@@ -309,6 +351,8 @@ def test_a_follow_up_is_rescheduled_and_reassigned(client_as, team_a, users):
     ]:
         page = client.post_form(f"/follow-ups/{task.id}/change", data).get_data(as_text=True)
         assert message in page and "<script>x" not in page, data
+        now = page.split('id="follow-up-now"')[1].split("</div>")[0]
+        assert "Call GP surgery again, due 7 December 2026" in now, now  # as it is now
     assert FollowUp.get_by_id(task.id).version == 2
     # Once done, it is not changed any more.
     FollowUp.update(done_at=dt.datetime(2026, 12, 1)).where(FollowUp.id == task.id).execute()

@@ -34,6 +34,20 @@ def test_recording_needs_over_every_domain(client_as, team_a):
     assert "Hearing voices;<br>\nnot on medication" in shown
 
 
+def test_a_needs_note_that_fits_its_box_is_kept_with_one_character_a_line_break(
+        client_as, team_a):
+    """Browsers send each line break as CR LF, while the box's maxlength counts one: a
+    note of 1,999 characters in the box was refused as over 2,000, and breaks were kept
+    as CR LF."""
+    referral = make_referral(team=team_a)
+    data = answers()
+    data["housing_note"] = "\r\n".join(["x" * 199] * 10)  # 1,999 in the box, 2,008 sent
+    response = client_as("practitioner").post_form(f"/referrals/{referral.id}/needs", data)
+    assert response.status_code == 303
+    note = NeedRating.get(NeedRating.domain == "housing").note
+    assert len(note) == 1999 and "\r" not in note
+
+
 def test_bad_needs_input_is_refused_and_nothing_is_stored(client_as, team_a):
     referral = make_referral(team=team_a)
     client = client_as("practitioner")

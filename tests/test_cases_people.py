@@ -514,6 +514,12 @@ def test_a_pnc_id_held_before_check_letters_were_checked_does_not_stop_other_cha
     fixed = client.post_form(f"/people/{person.id}/edit",
                              dict(data, pnc_id="98/123456G", version="2"))
     assert fixed.status_code == 303 and Person.get_by_id(person.id).pnc_id == "98/123456G"
+    # The id held, written another way (year in four digits, serial zero-padded), is the
+    # same id: kept, not refused for a letter it already had.
+    Person.update(pnc_id="98/123456H").where(Person.id == person.id).execute()
+    respelled = client.post_form(f"/people/{person.id}/edit",
+                                 dict(data, pnc_id="1998/0123456H", version="3"))
+    assert respelled.status_code == 303
 
 
 def test_consent_needs_its_date(client_as, team_a):

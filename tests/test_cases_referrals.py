@@ -223,6 +223,9 @@ def test_a_stale_hearing_change_keeps_what_was_typed(client_as, team_a):
     assert 'value="9"' in page and "&lt;b&gt;Moved&lt;/b&gt; again" in page
     assert 'name="version" type="hidden" value="2"' in page
     assert Hearing.get_by_id(hearing.id).courtroom == "2"
+    # Their change is shown beside what was typed, so saving again overwrites it knowingly.
+    listed_now = page.split('id="listed-now"')[1].split("</div>")[0]
+    assert "courtroom 2" in listed_now and "courtroom 9" not in listed_now
 
 
 def test_a_vacated_hearing_stays_marked_and_leaves_the_lists(client_as, app, team_a, team_b,

@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from models.follow_ups import london_today
 from models.identifiers import (nhs_number_is_valid, normalise_nhs_number, normalise_pnc_id,
-                                pnc_check_letter_matches, pnc_id_is_valid)
+                                pnc_check_letter_matches, pnc_id_is_valid,
+                                pnc_id_spellings)
 from models.needs import MAX_NEED_NOTE, NEED_DOMAINS, NEED_LEVELS
 from models.notes import MAX_NOTE_LENGTH, NOTE_TYPES
 from models.people import (COMMUNICATION_NEEDS, CONSENT_SCOPES, ETHNIC_GROUPS, GENDERS,
@@ -131,8 +132,8 @@ class PersonFields(CaseForm):
             return
         if not pnc_id_is_valid(field.data):
             raise ValidationError("Enter a PNC ID in the police format, like 98/123456G")
-        if normalise_pnc_id(field.data) == self.kept_pnc_id:
-            return
+        if self.kept_pnc_id and self.kept_pnc_id in pnc_id_spellings(field.data):
+            return  # the id the record holds, however it is written
         if not pnc_check_letter_matches(field.data):
             raise ValidationError("The check letter of this PNC ID does not match its numbers: "
                                   "check the ID against the custody or court record")
@@ -310,13 +311,14 @@ for _key, _label in NEED_DOMAINS.items():
             Optional(), Length(max=MAX_NEED_NOTE,
                                message=f"The note on {_label.lower()} must be "
                                        f"{MAX_NEED_NOTE:,} characters or fewer"),
-            NoControlCharacters()]))
+            NoControlCharacters()], filters=[one_line_break]))
 
 
 class FollowUpForm(CaseForm):
     what = text("What needs doing", 300, "Enter what needs doing")
     due_date = date_field("Due date", "Enter the due date")
-    assigned_to = SelectField("Assigned to", coerce=int,
+    # Its own id: the referral page also holds the assign form's "assigned_to".
+    assigned_to = SelectField("Assigned to", coerce=int, id="follow-up-assigned-to",
                               validators=[InputRequired("Choose who it is for")])
 
     def validate_due_date(self, field):

@@ -494,10 +494,16 @@ def _assignee_choices(referral, teams: list[int] | None = None) -> list[tuple[in
 def referral(referral_id: int):
     """A referral: status, hearings, triage, needs, follow-ups and actions."""
     ref = get_referral_or_404(referral_id)
+    _referral_viewed(ref)
+    return render("cases/referral.html", title="Referral", **_referral_context(ref))
+
+
+def _referral_viewed(ref: Referral, detail: str = "") -> None:
+    """Audit a page showing the referral and whose it is (the referral page itself, or a
+    form on it: `detail` says which)."""
     with writing():
         audit("referral.viewed", object_type="referral", object_id=ref.id,
-              person_id=ref.person_id, team_id=ref.team_id)
-    return render("cases/referral.html", title="Referral", **_referral_context(ref))
+              person_id=ref.person_id, team_id=ref.team_id, detail=detail)
 
 
 def _stale(form, record, message: str):
@@ -519,6 +525,9 @@ def _holding_team_only(ref: Referral) -> None:
 
 
 def _referral_page_with(ref, **forms):
+    """The referral page again, with a refused form (without JavaScript: the whole page,
+    so it is a view of the referral like any other)."""
+    _referral_viewed(ref, "with a form refused")
     context = _referral_context(ref)
     context.update(forms)
     return render("cases/referral.html", title="Referral", **context)
@@ -554,6 +563,7 @@ def change_hearing(hearing_id: int):
     form = HearingChangeForm(obj=hearing if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data, form.reason.data = str(hearing.version), ""
+        _referral_viewed(ref, "hearing change form")
     if form.validate_on_submit():
         values = form.values()
         changed = [k for k, v in values.items() if getattr(hearing, k) != v]
@@ -627,8 +637,8 @@ def _hearing_page(hearing, ref, form=None, vacate_form=None):
         vacate_form = VacateHearingForm(formdata=None)
         vacate_form.version.data = str(hearing.version)
     return render("cases/hearing.html", title="Change a hearing", hearing=hearing,
-                  referral=ref, person=Person.get_by_id(ref.person_id), form=form,
-                  vacate_form=vacate_form)
+                  listed_now=_hearing_line(hearing), referral=ref,
+                  person=Person.get_by_id(ref.person_id), form=form, vacate_form=vacate_form)
 
 
 @bp.route("/referrals/<int:referral_id>/triage", methods=["POST"])
@@ -799,7 +809,10 @@ def add_note(person_id: int):
         added = True
     else:
         added = False
-        if not is_partial():
+        if not is_partial():  # the whole person page again: a view of the record
+            with writing():
+                audit("person.viewed", object_type="person", object_id=person.id,
+                      person_id=person.id, detail="with a note refused")
             return _person_page(person, referrals, form)
     entries, next_cursor = timeline_page(person, _team_ids(), referral_ids=[r.id for r in referrals])
     return render("cases/detail.html", "timeline", person=person, entries=entries,
@@ -932,6 +945,8 @@ def record_needs(referral_id: int):
         with writing():  # a reassessment form shows the last assessment's answers
             audit("needs.viewed", object_type="needs_assessment", object_id=previous.id,
                   person_id=ref.person_id, team_id=ref.team_id, detail="reassessment form")
+    elif request.method == "GET":
+        _referral_viewed(ref, "needs form")
     if form.validate_on_submit():
         with writing():
             assessment = NeedsAssessment.create(referral=ref, person=ref.person_id,
@@ -1010,6 +1025,7 @@ def change_follow_up(follow_up_id: int):
                                                        "referral's teams)"))
     if request.method == "GET":
         form.assigned_to.data, form.version.data = follow_up.assigned_to_id, str(follow_up.version)
+        _referral_viewed(ref, "follow-up change form")
     if form.validate_on_submit():
         values = form.values()
         changed = [k for k, v in values.items() if getattr(follow_up, k) != v]
@@ -1026,10 +1042,11 @@ def change_follow_up(follow_up_id: int):
             flash("Follow-up changed.", "success")
             return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
         follow_up = _stale(form, follow_up, "Someone else changed this follow-up while you had "
-                           "it open: check what you typed against the referral page, then "
-                           "save again.")
+                           "it open: it is shown below as it is now, with what you typed. "
+                           "Check it, then save again.")
     return render("cases/follow_up.html", title="Change a follow-up", form=form,
-                  follow_up=follow_up, referral=ref, person=Person.get_by_id(ref.person_id))
+                  follow_up=follow_up, assignee=User.get_by_id(follow_up.assigned_to_id),
+                  referral=ref, person=Person.get_by_id(ref.person_id))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
@@ -1069,6 +1086,8 @@ def share(referral_id: int):
     # A team it is shared with may still be given it by transfer.
     form.team.choices = [(t.id, t.name + (" (shared with them now)" if t.id in already else ""))
                          for t in Team.ordered() if t.id != ref.team_id]
+    if request.method == "GET":
+        _referral_viewed(ref, "share form")
     valid = form.validate_on_submit()
     if valid and form.kind.data == "share" and form.team.data in already:
         form.team.errors.append("This referral is already shared with that team: choose "

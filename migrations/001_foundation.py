@@ -92,3 +92,5 @@ def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.remove_model('audit_event')
 
     migrator.remove_model('user_account')
+    if isinstance(database, pw.PostgresqlDatabase):  # its trigger went with the table
+        migrator.sql("DROP FUNCTION IF EXISTS audit_event_append_only()")

@@ -131,10 +131,15 @@ def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.drop_index('referral', 'team', 'status', 'received_at')
     migrator.drop_index('referral', 'assigned_to', 'status')
 
+    # The keys' own indexes first: SQLite cannot drop a column an index still names.
+    for column in ("family_key", "given_key"):
+        migrator.sql(f"DROP INDEX IF EXISTS person_{column}")
     migrator.remove_fields('person', 'family_key', 'given_key')
 
     migrator.drop_index('person', 'nhs_number')
     migrator.change_fields('person', nhs_number=pw.CharField(index=True, max_length=10, null=True))
+    # change_fields does not make the plain index again on PostgreSQL (migrate drops it).
+    migrator.sql("CREATE INDEX IF NOT EXISTS person_nhs_number ON person (nhs_number)")
 
     migrator.remove_model('need_rating')
 

@@ -100,3 +100,5 @@ def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.remove_model('template_version')
 
     migrator.remove_model('letter_template')
+    if isinstance(database, pw.PostgresqlDatabase):  # its trigger went with the table
+        migrator.sql("DROP FUNCTION IF EXISTS generated_document_immutable()")

@@ -49,6 +49,42 @@ def test_every_applied_migration_can_be_replayed_before_a_later_one(app):
     assert migrations.migrator is not None  # replays them all
 
 
+def _schema_of(database) -> tuple[dict, list]:
+    """Every table's columns and indexes, and the triggers and functions (PostgreSQL) made
+    beside them."""
+    tables = {}
+    for table in sorted(database.get_tables()):
+        tables[table] = (sorted((c.name, c.null) for c in database.get_columns(table)),
+                         sorted((i.name, tuple(i.columns), i.unique)
+                                for i in database.get_indexes(table)))
+    if isinstance(database, SqliteDatabase):
+        extra = [r[0] for r in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+    else:
+        extra = [r[0] for r in database.execute_sql(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal "
+            "ORDER BY 1")] + [r[0] for r in database.execute_sql(
+                "SELECT proname FROM pg_proc WHERE pronamespace = "
+                "current_schema()::regnamespace ORDER BY 1")]
+    return tables, extra
+
+
+def test_every_migration_rolls_back_and_applies_again(app, tmp_path):
+    """Rolled back one by one to nothing, then applied again, the migrations leave only
+    their own history behind and make exactly the schema they made the first time."""
+    with scratch_database("rollback", tmp_path) as scratch:
+        router(scratch).run()
+        made = _schema_of(scratch)
+        for name in reversed(router(scratch).done):
+            router(scratch).rollback()  # a router afresh: it replays what is applied
+            assert name not in router(scratch).done
+        tables, extra = _schema_of(scratch)
+        assert (list(tables), extra) == (["migratehistory"], [])
+        router(scratch).run()
+        assert _schema_of(scratch) == made
+
+
 def test_migrations_are_numbered_files_in_order():
     names = sorted(p.name for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.py"))
     assert names and names[0].startswith("001_")
@@ -79,6 +115,29 @@ def test_only_the_page_order_index_of_my_open_referrals_is_left(app):
     assert "referral_assignee_status" not in indexes
     assert indexes["referral_assignee_open"] == ["assigned_to_id", "status", "received_at", "id",
                                                  "team_id"]
+
+
+def test_report_indexes_made_by_an_early_060_are_made_as_they_are_now(app):
+    """060 was changed after some databases ran it; 097 makes its indexes again where they
+    differ (and leaves alone those that match)."""
+    database = db.obj
+
+    def columns(table, name):
+        return {i.name: i.columns for i in database.get_indexes(table)}.get(name)
+
+    database.execute_sql("DROP INDEX referral_team_closed_at")
+    database.execute_sql("CREATE INDEX referral_team_closed_at ON referral (team_id, closed_at)")
+    database.execute_sql("DROP INDEX person_report_groups")
+    import importlib
+
+    from peewee_migrate import Migrator
+    migrator = Migrator(database)  # run, not recorded: the test database has it already
+    importlib.import_module("migrations.097_report_indexes_as_now").migrate(migrator, database)
+    migrator()
+    assert columns("referral", "referral_team_closed_at") == ["team_id", "closed_at", "outcome"]
+    assert columns("person", "person_report_groups") == ["id", "gender", "ethnicity"]
+    assert columns("referral", "referral_team_received_at") == [
+        "team_id", "received_at", "person_id", "source", "screening_route"]
 
 
 def test_a_typed_name_is_a_range_of_the_name_index(app, team_a):

@@ -484,6 +484,12 @@ def test_editing_a_person_is_audited_and_a_stale_form_is_refused(client_as, team
     stale = client.post_form(f"/people/{person.id}/edit", dict(data, given_name="Ola"))
     assert "Someone else changed this record" in stale.get_data(as_text=True)
     assert Person.get_by_id(person.id).given_name == "Olamide"
+    # Where the record now differs from what was typed is listed, with its value now, and
+    # the form keeps what was typed and takes the current version: saving again applies.
+    page = stale.get_data(as_text=True)
+    now = page.split('id="record-now"')[1].split("</div>")[0]
+    assert "<li>Given name: Olamide</li>" in now and "Family name" not in now
+    assert 'value="Ola"' in page and 'name="version" type="hidden" value="2"' in page
     # Saving the form unchanged writes nothing and records no change.
     same = client.post_form(f"/people/{person.id}/edit", dict(data, version="2"))
     assert same.status_code == 303
@@ -520,6 +526,23 @@ def test_a_pnc_id_held_before_check_letters_were_checked_does_not_stop_other_cha
     respelled = client.post_form(f"/people/{person.id}/edit",
                                  dict(data, pnc_id="1998/0123456H", version="3"))
     assert respelled.status_code == 303
+
+
+def test_a_stale_edit_lists_choices_and_dates_as_the_form_words_them(client_as, team_a):
+    person = make_referral(make_person(given_name="Ola", family_name="Ade"), team_a).person
+    Person.update(housing_status="rough_sleeping", date_of_birth=dt.date(1991, 2, 3),
+                  ethnicity="black_african", interpreter_needed=True,
+                  version=Person.version + 1).where(Person.id == person.id).execute()
+    page = client_as("practitioner").post_form(f"/people/{person.id}/edit", {
+        "given_name": "Ola", "family_name": "Ade", "date_of_birth": "1990-01-05",
+        "gender": "not_stated", "ethnicity": "not_stated", "first_language": "English",
+        "housing_status": "settled", "consent_scope": "", "version": "1"}).get_data(
+        as_text=True)
+    now = page.split('id="record-now"')[1].split("</div>")[0]
+    for line in ("Housing: Rough sleeping", "Date of birth: 3 February 1991",
+                 "Ethnicity: African", "Needs an interpreter: yes"):
+        assert f"<li>{line}</li>" in now, now
+    assert Person.get_by_id(person.id).housing_status == "rough_sleeping"
 
 
 def test_consent_needs_its_date(client_as, team_a):

@@ -68,6 +68,16 @@ def test_search_never_shows_another_teams_safeguarding_notes(client_as, app, tea
     assert "attended court" in page and "Disclosure" not in page
 
 
+def test_searches_of_people_and_notes_leave_nothing_in_the_browser_history(client_as):
+    """As-you-type searching pushed each entry into the address bar, and so into the
+    history of a shared court computer: names, dates of birth, NHS numbers."""
+    client = client_as("practitioner")
+    for url, box in (("/people", 'id="person-search"'), ("/people/notes", 'id="note-search"')):
+        page = client.get(url).get_data(as_text=True)
+        search_box = page.split(box)[1].split(">")[0]
+        assert "hx-get" in search_box and "hx-push-url" not in search_box, url
+
+
 def test_hostile_search_input_is_harmless(client_as, team_a, users):
     make_note(make_referral(team=team_a), users["practitioner"], "ordinary note")
     client = client_as("practitioner")

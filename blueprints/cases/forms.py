@@ -150,6 +150,32 @@ class PersonFields(CaseForm):
             ok = False
         return ok
 
+    def differences(self, person, values: dict) -> list[tuple[str, str]]:
+        """Where `person` as it now is differs from `values` (what was typed, as
+        person_values gives it): each field's label and its value now, as words."""
+        from ..formats import format_date
+        shown = []
+        for name, typed in values.items():
+            now = getattr(person, name)
+            if name not in self._fields or now == typed:
+                continue  # (the name keys and who recorded consent are not fields)
+            choices = self[name].choices if hasattr(self[name], "choices") else None
+            if isinstance(choices, dict):  # grouped choices (ethnicity)
+                choices = [c for group in choices.values() for c in group]
+            if name == "communication_needs":
+                words = ", ".join(COMMUNICATION_NEEDS.get(k, k) for k in (now or "").split(",")
+                                  if k)
+            elif choices:
+                words = dict(choices).get(now or "", now)
+            elif isinstance(now, bool):
+                words = "yes" if now else "no"
+            elif isinstance(now, dt.date):
+                words = format_date(now)
+            else:
+                words = now
+            shown.append((self[name].label.text, words or "(blank)"))
+        return shown
+
     def person_values(self) -> dict:
         """The form's values as Person fields (normalised identifiers)."""
         return dict(

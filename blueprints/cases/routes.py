@@ -403,9 +403,14 @@ def edit(person_id: int):
                 if saved:
                     flash("Changes saved.", "success")
                     return hx_redirect(url_for("cases.detail", person_id=person.id))
-                form.form_errors.append("Someone else changed this record while you were "
-                                        "editing. Open it again to see their changes.")
-    return render("cases/edit.html", title=f"Edit {person.full_name}", form=form, person=person)
+                person = _stale(form, person, "Someone else changed this record while you "
+                                "were editing: where it now differs from what you typed is "
+                                "listed below, and the form keeps what you typed. Check it, "
+                                "then save again.")
+                return render("cases/edit.html", title=f"Edit {person.full_name}", form=form,
+                              person=person, now_differs=form.differences(person, values))
+    return render("cases/edit.html", title=f"Edit {person.full_name}", form=form, person=person,
+                  now_differs=None)
 
 
 # -- referrals -------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 16 connections, and how page time grows from 10k to 1M notes. Each page is also shown
 against the signed-in floor (a whole signed-in page with no rows, measured in the same
 run): the floor is what every page pays before its own work, so "vs floor" is the share
-left to that work. Both databases are served
-at once and every page is loaded on each in turn, several rounds over (medians shown), so
-a machine whose speed drifts does not pass its drift off as growth.
+left to that work. Both databases are served at once and every page is loaded on each in
+turn, several rounds over (medians shown), so a machine whose speed drifts does not pass
+its drift off as growth.
 
     .venv/bin/python -m bench.case_growth                 # generates both databases
     .venv/bin/python -m bench.case_growth --small /tmp/s.db --large /tmp/l.db   # reuse

@@ -42,7 +42,6 @@ def _words_sqlite(row: str) -> str:
     return f"{given} || ' ' || {family} || ' ' || coalesce({row}.preferred_name, '')"
 
 
-_ACCENTED, _PLAIN = ACCENTED, PLAIN
 # PostgreSQL: the same words, as the expression the index is built on (a query must use
 # exactly this text for the planner to match it to the index).
 _FIRST_WORD = "'^[^[:space:]''\u2019.-]+[[:space:]''\u2019.-]*'"
@@ -50,12 +49,12 @@ _FIRST_WORD = "'^[^[:space:]''\u2019.-]+[[:space:]''\u2019.-]*'"
 
 def _rest_pg(column: str) -> str:
     return (f"translate(regexp_replace(coalesce({column}, ''), {_FIRST_WORD}, ''), "
-            f"'{_ACCENTED}', '{_PLAIN}')")
+            f"'{ACCENTED}', '{PLAIN}')")
 
 
 DOCUMENT_PG = (f"to_tsvector('simple', {_rest_pg('given_name')} || ' ' || "
                f"{_rest_pg('family_name')} || ' ' || translate(coalesce(preferred_name, ''), "
-               f"'{_ACCENTED}', '{_PLAIN}'))")
+               f"'{ACCENTED}', '{PLAIN}'))")
 
 
 def create_sql(database) -> list[str]:

@@ -297,12 +297,13 @@ def _word_by_word(words: tuple[str, ...], condition, limit: int) -> list[Person]
     100k people "c c" took 80-95 ms, now 5 ms; "j j j" 116 ms, now 12 ms). PostgreSQL
     plans the one query well, and each extra query costs it more than it saves."""
     found: dict[int, Person] = {}
-    for word in dict.fromkeys(words):
+    distinct = list(dict.fromkeys(words))
+    for word in distinct:
         for person in _in_name_order(_prefix(Person.family_key, word) & condition, limit):
             found.setdefault(person.id, person)
     longest = max(words, key=len)
-    if all(longest.startswith(word) for word in words):
-        no_family_word = ~_any([_prefix(Person.family_key, w) for w in dict.fromkeys(words)])
+    if all(longest.startswith(word) for word in distinct):
+        no_family_word = ~_any([_prefix(Person.family_key, w) for w in distinct])
         for person in _in_name_order(_prefix(Person.given_key, longest) & no_family_word
                                      & condition, limit):
             found.setdefault(person.id, person)

@@ -20,6 +20,7 @@ from models.people import (COMMUNICATION_NEEDS, CONSENT_SCOPES, ETHNIC_GROUPS, G
                            SCREENING_ROUTES, TRIAGE_RESULTS)
 
 from ..form_fields import MultiCheckboxField, NoControlCharacters, VersionField
+from ..formats import format_date
 
 
 def text(label, max_length, required=None, **kwargs):
@@ -153,7 +154,6 @@ class PersonFields(CaseForm):
     def differences(self, person, values: dict) -> list[tuple[str, str]]:
         """Where `person` as it now is differs from `values` (what was typed, as
         person_values gives it): each field's label and its value now, as words."""
-        from ..formats import format_date
         shown = []
         for name, typed in values.items():
             now = getattr(person, name)

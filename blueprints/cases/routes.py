@@ -521,6 +521,11 @@ def _stale(form, record, message: str):
     return fresh
 
 
+# For a page that shows the record as it now is beside the form (a hearing, a follow-up).
+SHOWN_AS_NOW = ("Someone else changed this {} while you had it open: it is shown below as it "
+                "is now, with what you typed. Check it, then save again.")
+
+
 def _holding_team_only(ref: Referral) -> None:
     """403 unless the user is in the team that holds `ref`: a team it was shared with sees
     it and adds notes, hearings and follow-ups, but its triage, outcome (which the holding
@@ -583,9 +588,7 @@ def change_hearing(hearing_id: int):
             if saved:
                 flash("Hearing changed.", "success")
                 return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#hearings")
-            hearing = _stale(form, hearing, "Someone else changed this hearing while you had "
-                             "it open: it is shown below as it is now, with what you typed. "
-                             "Check it, then save again.")
+            hearing = _stale(form, hearing, SHOWN_AS_NOW.format("hearing"))
     return _hearing_page(hearing, ref, form=form)
 
 
@@ -1046,9 +1049,7 @@ def change_follow_up(follow_up_id: int):
         if saved:
             flash("Follow-up changed.", "success")
             return hx_redirect(url_for("cases.referral", referral_id=ref.id) + "#follow-ups")
-        follow_up = _stale(form, follow_up, "Someone else changed this follow-up while you had "
-                           "it open: it is shown below as it is now, with what you typed. "
-                           "Check it, then save again.")
+        follow_up = _stale(form, follow_up, SHOWN_AS_NOW.format("follow-up"))
     return render("cases/follow_up.html", title="Change a follow-up", form=form,
                   follow_up=follow_up, assignee=User.get_by_id(follow_up.assigned_to_id),
                   referral=ref, person=Person.get_by_id(ref.person_id))

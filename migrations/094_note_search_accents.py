@@ -17,9 +17,10 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         return  # replayed (fake) before a later migration runs, it must not query
     if "search_doc" not in {c.name for c in database.get_columns("case_note")}:
         return  # 015 not applied yet: it makes the words as they are now
-    from models.notes import PG_NOTE_SEARCH_FUNCTIONS, search_doc_sql
-    for statement in PG_NOTE_SEARCH_FUNCTIONS:
-        if statement.split()[2].split("(")[0] in REMADE:
+    from models.notes import (PG_NOTE_SEARCH_FUNCTION_NAMES, PG_NOTE_SEARCH_FUNCTIONS,
+                              search_doc_sql)
+    for name, statement in zip(PG_NOTE_SEARCH_FUNCTION_NAMES, PG_NOTE_SEARCH_FUNCTIONS):
+        if name in REMADE:
             migrator.sql(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
     # In UTF-8 a character outside ASCII takes more than one byte.
     migrator.sql(f"UPDATE case_note SET search_doc = {search_doc_sql('case_note')} "
